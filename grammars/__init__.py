@@ -1,0 +1,1 @@
+"""Lark grammars used by cfglint's parsers (package data)."""

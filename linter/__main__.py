@@ -1,0 +1,5 @@
+import sys
+
+from cfglint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Typed models of each format. Every element carries its source span."""

@@ -1,0 +1,1 @@
+"""cfglint's rules: one package per family, one module per rule."""
