@@ -1,0 +1,72 @@
+"""Reporters turn a finished RunResult into text. Pluggable: register a class in REPORTERS
+(or through the `cfglint.reporters` entry-point group)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from cfglint.runner import RunResult
+
+# name -> "module:Class"
+REPORTERS: dict[str, str] = {
+    "text": "cfglint.reporters.text:TextReporter",
+    "concise": "cfglint.reporters.text:ConciseReporter",
+    "json": "cfglint.reporters.json:JsonReporter",
+}
+
+
+@dataclass
+class ReportOptions:
+    version: str
+    color: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    show_source: bool = True
+
+
+class Reporter:
+    name: str = ""
+    machine: bool = False  # machine formats never get progress output or colour
+
+    def render(self, result: RunResult, opts: ReportOptions) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+
+def available() -> list[str]:
+    names = set(REPORTERS)
+    try:
+        from importlib.metadata import entry_points
+
+        names |= {ep.name for ep in entry_points(group="cfglint.reporters")}
+    except Exception:
+        pass
+    return sorted(names)
+
+
+def get_reporter(name: str) -> Reporter:
+    target = REPORTERS.get(name)
+    if target is None:
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group="cfglint.reporters"):
+            if ep.name == name:
+                return ep.load()()
+        raise KeyError(name)
+    module, _, cls = target.partition(":")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def summary(result: RunResult) -> dict:
+    by_sev = {"error": 0, "warning": 0, "info": 0}
+    by_code: dict[str, int] = {}
+    for d in result.diagnostics:
+        by_sev[d.severity.value] += 1
+        by_code[d.code] = by_code.get(d.code, 0) + 1
+    return {
+        "files": len(result.linted_files),
+        "findings": len(result.diagnostics),
+        "by_severity": by_sev,
+        "by_code": dict(sorted(by_code.items())),
+        "suppressed": len(result.suppressed),
+    }

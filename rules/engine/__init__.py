@@ -1,0 +1,1 @@
+"""Diagnostics the engine itself emits (CFG codes)."""
