@@ -170,13 +170,7 @@ def _discover(args: argparse.Namespace, paths: list[str], settings):
     res = discover(
         paths,
         root=settings.root,
-        exclude=settings.exclude if settings.exclude is not None else (),
-        extend_exclude=settings.extend_exclude,
-        respect_gitignore=respect,
-        force_exclude=args.force_exclude,
-    ) if settings.exclude is not None else discover(
-        paths,
-        root=settings.root,
+        exclude=settings.exclude,  # None: the default excludes
         extend_exclude=settings.extend_exclude,
         respect_gitignore=respect,
         force_exclude=args.force_exclude,
