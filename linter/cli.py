@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=["text", "json"], default="text")
 
     rs = sub.add_parser("rules", help="list every rule with code, name, severity and summary")
-    rs.add_argument("--format", choices=["text", "json"], default="text")
+    rs.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     rs.add_argument("--tag", help="only rules with this tag")
 
     cf = sub.add_parser("config", help="print the effective settings and where each came from")
@@ -330,8 +330,9 @@ def cmd_rule(args: argparse.Namespace) -> int:
 
 
 def rule_info(rule) -> dict:
-    from cfglint.api import ProjectRule
+    from cfglint.api import EngineRule, ProjectRule
 
+    scope = "cross-file" if issubclass(rule, ProjectRule) else "engine" if issubclass(rule, EngineRule) else "file"
     return {
         "code": rule.code,
         "name": rule.name,
@@ -339,7 +340,7 @@ def rule_info(rule) -> dict:
         "summary": rule.summary(),
         "tags": list(rule.tags),
         "kinds": list(rule.kinds),
-        "scope": "cross-file" if issubclass(rule, ProjectRule) else "file",
+        "scope": scope,
         "opt_in": rule.opt_in,
         "since": rule.since,
     }
@@ -352,10 +353,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([rule_info(r) for r in rules], indent=2))
         return EXIT_CLEAN
+    if args.format == "markdown":
+        print(rules_markdown(rules), end="")
+        return EXIT_CLEAN
     wn = max((len(r.name) for r in rules), default=4)
     for r in rules:
         print(f"{r.code}  {r.name:<{wn}}  {r.severity.value:<7}  {r.summary()}")
     return EXIT_CLEAN
+
+
+def rules_markdown(rules) -> str:
+    """The README's rule table, generated from the registry."""
+    lines = ["| code | name | severity | scope | summary |", "|---|---|---|---|---|"]
+    for r in rules:
+        info = rule_info(r)
+        lines.append(f"| {r.code} | `{r.name}` | {info['severity']} | {info['scope']} | {info['summary']} |")
+    return "\n".join(lines) + "\n"
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from cfglint.api import (
     Diagnostic,
-    EngineRule,
     FileContext,
     FileRule,
     ProjectContext,
@@ -293,9 +292,12 @@ def run(
             rule = rules.get(d.code)
             if rule is not None and rule.suppressible and d.code not in p.enabled:
                 continue
-            sev = severity_of(d.code)
-            if sev != d.severity and not (rule is not None and issubclass(rule, EngineRule) and not rule.suppressible):
-                d = d.with_(severity=sev)
+            # A configured override replaces the rule's severity, including the per-finding
+            # severities a rule chose; without one, the finding keeps its own.
+            if rule is not None and rule.suppressible:
+                sev = severity_of(d.code)
+                if sev != rule.severity:
+                    d = d.with_(severity=sev)
             if d.code == "CFG005":
                 internal = True
             out.append(_mask_diag(d, masker))

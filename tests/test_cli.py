@@ -300,3 +300,15 @@ def test_vanished_file_is_reported(tree, capsys, monkeypatch):
     diags = json.loads(out)["diagnostics"]
     assert [(d["code"], d["path"]) for d in diags] == [("CFG001", "broken/davmail.properties")]
     assert "No such file" in diags[0]["message"]
+
+
+def test_rule_chosen_severity_is_kept_unless_overridden(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # DAV017 reports O365Manual in server mode at warning level (its default is error)
+    (tmp_path / "davmail.properties").write_text(
+        "davmail.server=true\ndavmail.mode=O365EWS\ndavmail.authentication=O365Manual\n"
+    )
+    _, out, _ = run(capsys, "check", "--select", "DAV017", "--format", "json")
+    assert [d["severity"] for d in json.loads(out)["diagnostics"]] == ["warning"]
+    _, out, _ = run(capsys, "check", "--select", "DAV017", "--format", "json", "--config", 'severity.DAV017 = "info"')
+    assert [d["severity"] for d in json.loads(out)["diagnostics"]] == ["info"]

@@ -19,6 +19,8 @@ class _Style:
 
 
 def _plural(n: int, word: str) -> str:
+    if word == "info":
+        return f"{n} info"
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 

@@ -24,7 +24,7 @@ def _format_of(path: str) -> tuple[str, str] | None:
 
 
 class KeystoreTypeMismatch(FileRule):
-    """The keystore type disagrees with the keystore file's extension.
+    r"""The keystore type disagrees with the keystore file's extension.
 
     ## What it does
     Compares `davmail.ssl.keystoreType`, `truststoreType` and `clientKeystoreType` with the

@@ -1,0 +1,1 @@
+"""DavMail `davmail.properties` rules (DAV codes)."""
