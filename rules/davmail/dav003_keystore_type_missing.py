@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
 from cfglint.models.davmail import DavmailProperties, Setting
-from cfglint.rules.davmail.dav001_remote_clients_refused import span_of, tls_listeners
+from cfglint.rules.davmail._common import span_of, tls_listeners
 
 # KeyStore types the JDK's own providers register (lookup is case-insensitive). Platform-only ones
 # (Windows-*, KeychainStore*) are accepted: cfglint cannot know the host OS.

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
 from cfglint.models.davmail import DavmailProperties, Setting
-from cfglint.rules.davmail.dav001_remote_clients_refused import span_of, tls_listeners
+from cfglint.rules.davmail._common import span_of, tls_listeners
 
 # File name extension -> the keystore format it announces.
 EXTENSION_FORMATS = {".p12": "PKCS12", ".pfx": "PKCS12", ".jks": "JKS", ".jceks": "JCEKS"}

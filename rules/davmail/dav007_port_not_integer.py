@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from cfglint.api import Diagnostic, FileContext, FileRule, Severity
 from cfglint.models.davmail import KEYS, DavmailProperties, KeyType, Setting, java_parse_int
-from cfglint.rules.davmail.dav001_remote_clients_refused import LISTENERS, span_of
+from cfglint.rules.davmail._common import LISTENERS, span_of
 
 # Integer keys DavMail reads with getIntProperty (domain notes A.4), used as well as KEYS so the rule
 # does not depend on how complete the table is.

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
 from cfglint.models.davmail import DavmailProperties, java_parse_int
-from cfglint.rules.davmail.dav001_remote_clients_refused import LISTENERS, span_of
+from cfglint.rules.davmail._common import LISTENERS, span_of
 
 
 class PortOutOfRange(FileRule):

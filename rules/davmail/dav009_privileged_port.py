@@ -5,7 +5,7 @@ from typing import Any
 
 from cfglint.api import Diagnostic, FileContext, FileRule, Severity
 from cfglint.models.davmail import DavmailProperties
-from cfglint.rules.davmail.dav001_remote_clients_refused import enabled_listeners, span_of
+from cfglint.rules.davmail._common import enabled_listeners, span_of
 
 OPTION = "allow-privileged"
 

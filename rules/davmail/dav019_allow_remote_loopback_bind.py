@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
 from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
 from cfglint.models.davmail import DavmailProperties
-
-
-def is_loopback(value: str) -> bool:
-    """Whether `InetAddress.getByName(value)` is a loopback address (127.0.0.0/8, ::1, localhost)."""
-    if value.lower() == "localhost":
-        return True
-    text = value[1:-1] if value.startswith("[") and value.endswith("]") else value
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        return addr.ipv4_mapped.is_loopback
-    return addr.is_loopback
+from cfglint.rules.davmail._common import bind_of
 
 
 class AllowRemoteLoopbackBind(FileRule):
@@ -72,7 +58,8 @@ class AllowRemoteLoopbackBind(FileRule):
         if not remote.as_bool or remote.entry is None or bind.empty or bind.entry is None:
             return
         address = bind.raw or ""
-        if not is_loopback(address):
+        # A value with blanks around it does not resolve at all (DAV018 reports that).
+        if address != address.strip() or not bind_of(model).loopback:
             return
         yield self.diagnostic(
             bind.entry.value_span,
