@@ -303,7 +303,7 @@ def run(
             out.append(_mask_diag(d, masker))
         kept_all.extend(out)
         if out and p.lines:
-            masked = mask_lines(p.lines, p.model.secret_spans()) if p.model is not None else p.lines
+            masked = _display(mask_lines(p.lines, p.model.secret_spans()) if p.model is not None else p.lines, p.kind)
             for d in out:
                 for ln in {d.line, *(r.span.line for r in d.related if r.span.path == p.path)}:
                     if 1 <= ln <= len(masked):
@@ -312,10 +312,11 @@ def run(
                 for r in d.related:
                     other = by_path.get(r.span.path)
                     if other is not None and other is not p and 1 <= r.span.line <= len(other.lines):
-                        om = (
+                        om = _display(
                             mask_lines(other.lines, other.model.secret_spans())
                             if other.model is not None
-                            else other.lines
+                            else other.lines,
+                            other.kind,
                         )
                         snippets[(other.path, r.span.line)] = masker.text(om[r.span.line - 1]) or ""
     kept_all.sort(key=Diagnostic.sort_key)
@@ -330,6 +331,20 @@ def run(
         masker=masker,
         rules_run=sorted(all_enabled),
     )
+
+
+def _display(lines: list[str], kind: str) -> list[str]:
+    """Source lines as the user's editor shows them. Files read as ISO-8859-1 (whose spans and
+    masks are in Latin-1 characters) are shown as UTF-8 line by line where the bytes are UTF-8."""
+    if KIND_ENCODING.get(kind) != "latin-1":
+        return lines
+    out = []
+    for line in lines:
+        try:
+            out.append(line.encode("latin-1").decode("utf-8") if not line.isascii() else line)
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            out.append(line)
+    return out
 
 
 def _mask_diag(d: Diagnostic, masker: Masker) -> Diagnostic:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TypeVar
 
-from cfglint.api import Comment, ParseProblem, Span
+from cfglint.api import Comment, Span
 from cfglint.models.davmail import DavmailProperties
 from cfglint.models.properties import PropEntry, PropertiesFile
 

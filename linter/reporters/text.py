@@ -26,7 +26,9 @@ def _plural(n: int, word: str) -> str:
 
 def _printable(s: str) -> str:
     # Control characters in a config line must not drive the terminal.
-    return "".join(ch if ch == "\t" or ch >= " " and ch != "\x7f" else "?" for ch in s).replace("\t", " ")
+    return "".join(
+        ch if ch == "\t" or (ch >= " " and not "\x7f" <= ch <= "\x9f") else "?" for ch in s
+    ).replace("\t", " ")
 
 
 class TextReporter(Reporter):

@@ -13,7 +13,8 @@ RULES = {c: r for c, r in load_rules().items() if issubclass(r, FileRule)}
 
 def _run(rule, text: str):
     kind = rule.kinds[0]
-    model = parser_for(kind)(text.encode("latin-1" if kind == "davmail" else "utf-8"), "example")
+    # Docs are text as typed in an editor: UTF-8 bytes (a .properties parser reads them as Latin-1).
+    model = parser_for(kind)(text.encode("utf-8"), "example")
     return [d for d in rule().check(model, FileContext(path="example", kind=kind)) if d.code == rule.code]
 
 
