@@ -126,7 +126,7 @@ class Settings:
     extend_ignore: list[str] = field(default_factory=list)
     per_file_ignores: list[tuple[str, list[str], Path]] = field(default_factory=list)  # (glob, selectors, base dir)
     severity: dict[str, Severity] = field(default_factory=dict)  # selector -> severity
-    kinds: dict[str, str] = field(default_factory=dict)  # glob -> kind name (not validated here)
+    kinds: dict[str, str] = field(default_factory=dict)  # glob -> kind name (or "ignore")
     exclude: list[str] | None = None  # None = the default excludes
     extend_exclude: list[str] = field(default_factory=list)
     respect_gitignore: bool = True
@@ -314,6 +314,12 @@ def _validate(
                 w = f"{where}.{_key_text(glob)}"
                 if not isinstance(kind, str):
                     raise ConfigError(f"{w} must be a string (a file kind), got {_type_name(kind)}")
+                from cfglint.kinds import validate_kind
+
+                try:
+                    validate_kind(kind)
+                except ValueError as exc:
+                    raise ConfigError(f"{w}: {exc}") from None
                 kinds[glob] = kind
             out[key] = kinds
         elif key in ("exclude", "extend-exclude"):

@@ -312,3 +312,16 @@ def test_rule_chosen_severity_is_kept_unless_overridden(tmp_path, capsys, monkey
     assert [d["severity"] for d in json.loads(out)["diagnostics"]] == ["warning"]
     _, out, _ = run(capsys, "check", "--select", "DAV017", "--format", "json", "--config", 'severity.DAV017 = "info"')
     assert [d["severity"] for d in json.loads(out)["diagnostics"]] == ["info"]
+
+
+def test_kinds_table_maps_globs(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gw.conf").write_text("# no davmail. key sniffable? yes, but force it anyway\nfoo=bar\n")
+    (tmp_path / "skip").mkdir()
+    (tmp_path / "skip" / "davmail.properties").write_text(BROKEN)
+    (tmp_path / "cfglint.toml").write_text('[kinds]\n"gw.conf" = "davmail"\n"skip/*" = "ignore"\n')
+    _, out, _ = run(capsys, "files")
+    assert out.split() == ["gw.conf", "davmail"]
+    (tmp_path / "cfglint.toml").write_text('[kinds]\n"gw.conf" = "davmial"\n')
+    code, _, err = run(capsys, "check")
+    assert code == 2 and "davmial" in err

@@ -252,6 +252,7 @@ def test_tool_prefix_in_cfglint_toml(tmp_path):
         ('severity = ["TST"]\n', "severity must be a table"),
         ('[severity]\nTST001 = "loud"\n', "severity.TST001 must be one of"),
         ('[kinds]\n"*.cfg" = 1\n', "must be a string"),
+        ('[kinds]\n"*.cfg" = "cisco"\n', "unknown file kind 'cisco'"),
         ('per-file-ignores = 3\n', "must be a table"),
         ('[per-file-ignores]\n"*.cfg" = "TST001"\n', "must be an array of strings"),
         ('exclude = "build"\n', "exclude must be an array"),
@@ -265,8 +266,8 @@ def test_bad_types(tmp_path, text, message):
 
 
 def test_kinds_kept_as_is(tmp_path):
-    s = cfg(tmp_path, '[kinds]\n"*.cfg" = "cisco-asa"\n"env/*.sh" = "whatever"\n')
-    assert s.kinds == {"*.cfg": "cisco-asa", "env/*.sh": "whatever"}
+    s = cfg(tmp_path, '[kinds]\n"*.cfg" = "asa"\n"env/*.sh" = "hadoop-env"\n')
+    assert s.kinds == {"*.cfg": "asa", "env/*.sh": "hadoop-env"}
 
 
 def test_exclude_replaces_extend_exclude_accumulates(tmp_path):
@@ -554,7 +555,7 @@ def test_describe_rows_carry_origins(tmp_path):
     conf = write(
         tmp_path / "cfglint.toml",
         'select = ["TST"]\n[per-file-ignores]\n"sub/*.cfg" = ["TST001"]\n[severity]\nTST002 = "info"\n'
-        '[kinds]\n"*.conf" = "cisco-asa"\n[rules.TST001]\nmax = 3\nnames = ["a", "b"]\n',
+        '[kinds]\n"*.conf" = "asa"\n[rules.TST001]\nmax = 3\nnames = ["a", "b"]\n',
     )
     s = load(tmp_path, overrides=["respect-gitignore = false"], cli={"fail_on": "error"})
     rows = {k: (v, o) for k, v, o in describe(s)}
@@ -562,7 +563,7 @@ def test_describe_rows_carry_origins(tmp_path):
     assert rows["ignore"] == ("[]", str(conf))
     assert rows['per-file-ignores."sub/*.cfg"'] == ('["TST001"]', str(conf))
     assert rows["severity.TST002"] == ('"info"', str(conf))
-    assert rows['kinds."*.conf"'] == ('"cisco-asa"', str(conf))
+    assert rows['kinds."*.conf"'] == ('"asa"', str(conf))
     assert rows["rules.TST001.max"] == ("3", str(conf))
     assert rows["rules.TST001.names"] == ('["a", "b"]', str(conf))
     assert rows["respect-gitignore"] == ("false", "--config respect-gitignore = false")
