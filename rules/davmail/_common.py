@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from cfglint.api import Span
+from cfglint.api import FileRule, Span
 from cfglint.models.davmail import DavmailProperties, Setting, java_parse_int
 
 
@@ -145,3 +145,11 @@ def span_of(*settings: Setting) -> Span:
 # --------------------------------------------------------------------------------------------------
 
 
+
+
+class DavmailRule(FileRule, abstract=True):
+    """Base of the DAV rules: they read `davmail.properties` models; their doc examples are properties."""
+
+    kinds = ("davmail",)
+    model_type = DavmailProperties
+    example_language = "properties"

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties
-from cfglint.rules.davmail._common import bind_of, enabled_listeners, span_of, why_not_true
+from cfglint.rules.davmail._common import (
+    DavmailRule,
+    bind_of,
+    enabled_listeners,
+    span_of,
+    why_not_true,
+)
 
 
-class RemoteClientsRefused(FileRule):
+class RemoteClientsRefused(DavmailRule):
     """Server mode listens for other hosts, but `davmail.allowRemote` is not `true` as Java reads it.
 
     ## What it does
@@ -56,9 +62,6 @@ class RemoteClientsRefused(FileRule):
     name = "remote-clients-refused"
     severity = Severity.ERROR
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         server = model.setting("davmail.server")

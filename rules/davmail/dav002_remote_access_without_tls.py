@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties
-from cfglint.rules.davmail._common import bind_of, enabled_listeners, span_of
+from cfglint.rules.davmail._common import (
+    DavmailRule,
+    bind_of,
+    enabled_listeners,
+    span_of,
+)
 
 
-class RemoteAccessWithoutTls(FileRule):
+class RemoteAccessWithoutTls(DavmailRule):
     """Remote clients are accepted on plaintext listeners: Exchange credentials cross the network in clear text.
 
     ## What it does
@@ -70,9 +75,6 @@ class RemoteAccessWithoutTls(FileRule):
     name = "remote-access-without-tls"
     severity = Severity.ERROR
     tags = ("davmail", "security")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         remote = model.setting("davmail.allowRemote")

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties, Setting
-from cfglint.rules.davmail._common import span_of, tls_listeners
+from cfglint.rules.davmail._common import DavmailRule, span_of, tls_listeners
 
 # KeyStore types the JDK's own providers register (lookup is case-insensitive). Platform-only ones
 # (Windows-*, KeychainStore*) are accepted: cfglint cannot know the host OS.
@@ -66,7 +66,7 @@ def type_problem(type_setting: Setting) -> tuple[str, Severity | None] | None:
     )
 
 
-class KeystoreTypeMissing(FileRule):
+class KeystoreTypeMissing(DavmailRule):
     """A keystore file is configured with an empty, unknown or mistyped keystore type.
 
     ## What it does
@@ -132,9 +132,6 @@ class KeystoreTypeMissing(FileRule):
     name = "keystore-type-missing"
     severity = Severity.ERROR
     tags = ("davmail", "tls")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         keystore = model.setting("davmail.ssl.keystoreFile")

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties, Setting
-from cfglint.rules.davmail._common import span_of, tls_listeners
+from cfglint.rules.davmail._common import DavmailRule, span_of, tls_listeners
 
 
 def _state(setting: Setting) -> str:
     return "absent" if not setting.present else "empty"
 
 
-class KeystorePasswordMissing(FileRule):
+class KeystorePasswordMissing(DavmailRule):
     """The listener keystore is configured without a keystore password or without a key password.
 
     ## What it does
@@ -68,9 +68,6 @@ class KeystorePasswordMissing(FileRule):
     name = "keystore-password-missing"
     severity = Severity.WARNING
     tags = ("davmail", "security", "tls")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         keystore = model.setting("davmail.ssl.keystoreFile")

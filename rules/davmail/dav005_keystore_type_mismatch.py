@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties, Setting
-from cfglint.rules.davmail._common import span_of, tls_listeners
+from cfglint.rules.davmail._common import DavmailRule, span_of, tls_listeners
 
 # File name extension -> the keystore format it announces.
 EXTENSION_FORMATS = {".p12": "PKCS12", ".pfx": "PKCS12", ".jks": "JKS", ".jceks": "JCEKS"}
@@ -23,7 +23,7 @@ def _format_of(path: str) -> tuple[str, str] | None:
     return None
 
 
-class KeystoreTypeMismatch(FileRule):
+class KeystoreTypeMismatch(DavmailRule):
     r"""The keystore type disagrees with the keystore file's extension.
 
     ## What it does
@@ -87,9 +87,6 @@ class KeystoreTypeMismatch(FileRule):
     name = "keystore-type-mismatch"
     severity = Severity.INFO
     tags = ("davmail", "tls", "portability")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         keystore = model.setting("davmail.ssl.keystoreFile")

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties
-from cfglint.rules.davmail._common import enabled_listeners, span_of
+from cfglint.rules.davmail._common import DavmailRule, enabled_listeners, span_of
 
 
-class ListenerPortClash(FileRule):
+class ListenerPortClash(DavmailRule):
     """Two enabled DavMail listeners use the same port: the second one cannot bind.
 
     ## What it does
@@ -44,9 +44,6 @@ class ListenerPortClash(FileRule):
     name = "listener-port-clash"
     severity = Severity.ERROR
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         listeners = sorted(enabled_listeners(model), key=lambda e: (span_of(e[1]).line, span_of(e[1]).column))

@@ -3,9 +3,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
-from cfglint.models.davmail import KEYS, DavmailProperties, KeyType, Setting, java_parse_int
-from cfglint.rules.davmail._common import LISTENERS, span_of
+from cfglint.api import Diagnostic, FileContext, Severity
+from cfglint.models.davmail import (
+    KEYS,
+    DavmailProperties,
+    KeyType,
+    Setting,
+    java_parse_int,
+)
+from cfglint.rules.davmail._common import LISTENERS, DavmailRule, span_of
 
 # Integer keys DavMail reads with getIntProperty (domain notes A.4), used as well as KEYS so the rule
 # does not depend on how complete the table is.
@@ -52,7 +58,7 @@ def why_not_int(raw: str) -> str:
     return "it is not a decimal integer"
 
 
-class PortNotInteger(FileRule):
+class PortNotInteger(DavmailRule):
     """A port or other integer setting is not a number `Integer.parseInt` accepts: DavMail ignores it.
 
     ## What it does
@@ -91,9 +97,6 @@ class PortNotInteger(FileRule):
     name = "port-not-integer"
     severity = Severity.ERROR
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         for key in int_keys():

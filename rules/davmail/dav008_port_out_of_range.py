@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties, java_parse_int
-from cfglint.rules.davmail._common import LISTENERS, span_of
+from cfglint.rules.davmail._common import LISTENERS, DavmailRule, span_of
 
 
-class PortOutOfRange(FileRule):
+class PortOutOfRange(DavmailRule):
     """A listener or proxy port is a valid integer outside 0..65535: DavMail does not start (or cannot reach the proxy).
 
     ## What it does
@@ -43,9 +43,6 @@ class PortOutOfRange(FileRule):
     name = "port-out-of-range"
     severity = Severity.ERROR
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         for item in LISTENERS:

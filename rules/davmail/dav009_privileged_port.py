@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models.davmail import DavmailProperties
-from cfglint.rules.davmail._common import enabled_listeners, span_of
+from cfglint.rules.davmail._common import DavmailRule, enabled_listeners, span_of
 
 OPTION = "allow-privileged"
 
@@ -24,7 +24,7 @@ def _option_bool(value: Any) -> bool:
     raise ValueError(f"DAV009 option {OPTION!r} must be a boolean, got {value!r}")
 
 
-class PrivilegedPort(FileRule):
+class PrivilegedPort(DavmailRule):
     """A listener uses a privileged port (1-1023), which a non-root DavMail cannot bind.
 
     ## What it does
@@ -72,9 +72,6 @@ class PrivilegedPort(FileRule):
     name = "privileged-port"
     severity = Severity.WARNING
     tags = ("davmail", "deployment")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         if _option_bool(ctx.options.get(OPTION, False)):

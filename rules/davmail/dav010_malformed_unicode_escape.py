@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models.davmail import DavmailProperties, is_secret_key
 from cfglint.models.properties import PropEntry
+from cfglint.rules.davmail._common import DavmailRule
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 # A Windows drive path (`C:\...`, `D:/...`) or a UNC path (`\\server\share`).
@@ -41,7 +42,7 @@ def first_malformed_escape(raw: str) -> str | None:
     return None
 
 
-class MalformedUnicodeEscape(FileRule):
+class MalformedUnicodeEscape(DavmailRule):
     r"""A `\u` in the file is not followed by four hex digits: DavMail fails to load the file and does not start.
 
     ## What it does
@@ -80,9 +81,6 @@ class MalformedUnicodeEscape(FileRule):
     name = "malformed-unicode-escape"
     severity = Severity.ERROR
     tags = ("davmail", "correctness", "startup")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         first = True

@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models import davmail as dm
 from cfglint.models.davmail import DavmailProperties
 from cfglint.models.properties import PropEntry
+from cfglint.rules.davmail._common import DavmailRule
 
 # The UTF-8 BOM as ISO-8859-1 reads it: it becomes the first three chars of the first key.
 BOM_CHARS = "\u00ef\u00bb\u00bf"
@@ -47,7 +48,7 @@ def _is_known(key: str) -> bool:
     return key in dm.KEYS or any(p.fullmatch(key) for p in getattr(dm, "DYNAMIC_KEYS", ()))
 
 
-class UnknownKey(FileRule):
+class UnknownKey(DavmailRule):
     """A `davmail.*` key that DavMail never reads: the setting is silently ignored.
 
     ## What it does
@@ -92,9 +93,6 @@ class UnknownKey(FileRule):
     name = "unknown-key"
     severity = Severity.WARNING
     tags = ("davmail", "correctness", "typo")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         extra = set(_option_list(ctx.options.get("extra-keys", ())))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models.davmail import KEYS, DavmailProperties, KeySpec, KeyType
+from cfglint.rules.davmail._common import DavmailRule
 
 # Values that plainly say "false" another way: Java reads them as false, which is what they say.
 _FALSE_WORDS = frozenset({"false", "no", "n", "off", "0", "disable", "disabled"})
@@ -30,7 +31,7 @@ def _describe(spec: KeySpec | None) -> str:
     return f" [{'; '.join(parts)}]" if parts else ""
 
 
-class BooleanReadsFalse(FileRule):
+class BooleanReadsFalse(DavmailRule):
     """A boolean setting holds something other than `true`/`false`, and DavMail reads it as false.
 
     ## What it does
@@ -68,9 +69,6 @@ class BooleanReadsFalse(FileRule):
     name = "boolean-reads-false"
     severity = Severity.WARNING
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         effective = model.effective()

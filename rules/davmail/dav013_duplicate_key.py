@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties, is_secret_key
 from cfglint.models.properties import PropEntry
+from cfglint.rules.davmail._common import DavmailRule
 
 
 def _shown(entry: PropEntry) -> str:
@@ -15,7 +16,7 @@ def _shown(entry: PropEntry) -> str:
     return repr(entry.value)
 
 
-class DuplicateKey(FileRule):
+class DuplicateKey(DavmailRule):
     """A key is set more than once: only the last value counts, the earlier lines are dead.
 
     ## What it does
@@ -52,9 +53,6 @@ class DuplicateKey(FileRule):
     name = "duplicate-key"
     severity = Severity.WARNING
     tags = ("davmail", "maintainability")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         by_key: dict[str, list[PropEntry]] = {}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import KEYS, DavmailProperties, spec_for
+from cfglint.rules.davmail._common import DavmailRule
 
 CURRENT_MODES = ("O365EWS", "O365Graph", "ExchangeEWS", "ExchangeWebDav")
 LEGACY_MODES = ("O365Modern", "O365Interactive", "O365Manual", "O365DeviceCode", "O365", "EWS", "WebDav", "Auto")
@@ -29,7 +30,7 @@ def mode_sets() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(current), tuple(legacy)
 
 
-class LegacySetting(FileRule):
+class LegacySetting(DavmailRule):
     """The file selects the Exchange mode the way an older DavMail did (`davmail.enableEws`, a pre-6.8 mode name).
 
     ## What it does
@@ -75,9 +76,6 @@ class LegacySetting(FileRule):
     name = "legacy-setting"
     severity = Severity.WARNING
     tags = ("davmail", "deprecated")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         mode = model.setting("davmail.mode")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import KEYS, DavmailProperties, Setting
+from cfglint.rules.davmail._common import DavmailRule
 
 from .dav014_legacy_setting import mode_sets
 
@@ -32,7 +33,7 @@ def _blank_note(value: str) -> str:
     return " (the trailing blank is part of the value)" if value != value.rstrip(" \t\f") else ""
 
 
-class UnknownMode(FileRule):
+class UnknownMode(DavmailRule):
     """`davmail.mode` (or `davmail.authentication`) holds a value DavMail does not recognize.
 
     ## What it does
@@ -72,9 +73,6 @@ class UnknownMode(FileRule):
     name = "unknown-mode"
     severity = Severity.ERROR
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         mode = model.setting("davmail.mode")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties
+from cfglint.rules.davmail._common import DavmailRule
 
 from .dav015_unknown_mode import auth_sets
 
@@ -30,7 +31,7 @@ def is_exchange_online_host(host: str) -> bool:
     return host.startswith("outlook.office365.") or host == "outlook.office.com"
 
 
-class ModeUrlMismatch(FileRule):
+class ModeUrlMismatch(DavmailRule):
     """`davmail.url` does not fit `davmail.mode`: the URL is ignored, or cannot work with that mode.
 
     ## What it does
@@ -81,9 +82,6 @@ class ModeUrlMismatch(FileRule):
     name = "mode-url-mismatch"
     severity = Severity.WARNING
     tags = ("davmail", "correctness")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         mode, url = model.setting("davmail.mode"), model.setting("davmail.url")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties
 from cfglint.models.properties import PropEntry
+from cfglint.rules.davmail._common import DavmailRule
 
 from .dav014_legacy_setting import mode_sets
 
@@ -31,7 +32,7 @@ def effective_authentication(model: DavmailProperties) -> tuple[str, PropEntry] 
     return mode.raw or "", mode.entry
 
 
-class InteractiveAuthHeadless(FileRule):
+class InteractiveAuthHeadless(DavmailRule):
     """Server mode with `O365Interactive` login: DavMail cannot open the login window and fails.
 
     ## What it does
@@ -75,9 +76,6 @@ class InteractiveAuthHeadless(FileRule):
     name = "interactive-auth-headless"
     severity = Severity.ERROR
     tags = ("davmail", "correctness", "o365")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         server = model.setting("davmail.server")

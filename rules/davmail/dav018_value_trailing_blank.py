@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models.davmail import KEYS, DavmailProperties, KeySpec, KeyType
+from cfglint.rules.davmail._common import DavmailRule
 
 from .dav016_mode_url_mismatch import ModeUrlMismatch
 
@@ -38,7 +39,7 @@ def _consequence(key: str, spec: KeySpec) -> str:
     return f"DavMail compares it exactly and it matches none of the accepted values{choices}"
 
 
-class ValueTrailingBlank(FileRule):
+class ValueTrailingBlank(DavmailRule):
     """A host, URL, path or level value ends in a blank: Java keeps it, so the value names something else.
 
     ## What it does
@@ -79,9 +80,6 @@ class ValueTrailingBlank(FileRule):
     name = "value-trailing-blank"
     severity = Severity.WARNING
     tags = ("davmail", "correctness", "whitespace")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         effective = model.effective()

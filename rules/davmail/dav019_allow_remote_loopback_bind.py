@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity
 from cfglint.models.davmail import DavmailProperties
-from cfglint.rules.davmail._common import bind_of
+from cfglint.rules.davmail._common import DavmailRule, bind_of
 
 
-class AllowRemoteLoopbackBind(FileRule):
+class AllowRemoteLoopbackBind(DavmailRule):
     """`davmail.allowRemote=true` has no effect: the listeners are bound to a loopback address.
 
     ## What it does
@@ -49,9 +49,6 @@ class AllowRemoteLoopbackBind(FileRule):
     name = "allow-remote-loopback-bind"
     severity = Severity.INFO
     tags = ("davmail", "network")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         remote, bind = model.setting("davmail.allowRemote"), model.setting("davmail.bindAddress")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models.davmail import DavmailProperties, is_secret_key
+from cfglint.rules.davmail._common import DavmailRule
 
 
-class TruncatedContinuation(FileRule):
+class TruncatedContinuation(DavmailRule):
     r"""The last line ends with a continuation backslash, so the file ends in the middle of a value.
 
     ## What it does
@@ -46,9 +47,6 @@ class TruncatedContinuation(FileRule):
     name = "truncated-continuation"
     severity = Severity.WARNING
     tags = ("davmail", "correctness", "input")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         if not model.truncated or not model.entries:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, FileRule, Severity
+from cfglint.api import Diagnostic, FileContext, Severity
 from cfglint.models.davmail import DavmailProperties, is_secret_key
+from cfglint.rules.davmail._common import DavmailRule
 
 # A UTF-8 multi-byte sequence (2 to 4 bytes), as Latin-1 characters.
 _UTF8_SEQ = re.compile(r"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-class Utf8InLatin1File(FileRule):
+class Utf8InLatin1File(DavmailRule):
     r"""A setting holds UTF-8 bytes, but Java reads `.properties` files as ISO-8859-1.
 
     ## What it does
@@ -49,9 +50,6 @@ class Utf8InLatin1File(FileRule):
     name = "utf8-in-latin1-file"
     severity = Severity.WARNING
     tags = ("davmail", "encoding")
-    kinds = ("davmail",)
-    model_type = DavmailProperties
-    example_language = "properties"
 
     def check(self, model: DavmailProperties, ctx: FileContext) -> Iterator[Diagnostic]:
         if not model.non_latin1_lines:
