@@ -150,6 +150,10 @@ class Rule:
     suppressible: ClassVar[bool] = True
     # Language used for the Example / Use instead code blocks.
     example_language: ClassVar[str] = ""
+    # How often a finding is a true positive (SARIF `precision`: very-high, high, medium, low).
+    precision: ClassVar[str] = "high"
+    # SARIF `security-severity` (0.1-10.0) of a security rule; None: derived from the severity.
+    security_severity: ClassVar[float | None] = None
 
     def __init_subclass__(cls, abstract: bool = False, **kw: Any) -> None:
         super().__init_subclass__(**kw)

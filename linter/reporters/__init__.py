@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from cfglint.runner import RunResult
 
@@ -13,6 +14,11 @@ REPORTERS: dict[str, str] = {
     "text": "cfglint.reporters.text:TextReporter",
     "concise": "cfglint.reporters.text:ConciseReporter",
     "json": "cfglint.reporters.json:JsonReporter",
+    "json-lines": "cfglint.reporters.jsonlines:JsonLinesReporter",
+    "sarif": "cfglint.reporters.sarif:SarifReporter",
+    "github": "cfglint.reporters.github:GithubReporter",
+    "junit": "cfglint.reporters.junit:JunitReporter",
+    "gitlab": "cfglint.reporters.gitlab:GitlabReporter",
 }
 
 
@@ -23,6 +29,20 @@ class ReportOptions:
     statistics: bool = False
     quiet: bool = False
     show_source: bool = True
+    # For the CI formats (sarif, github, gitlab, junit): the directory that paths are made relative
+    # to (the CLI passes the git top level, else the current directory); None: the current directory.
+    root: Path | None = None
+    # sarif: also emit suppressed results, with their justification (--sarif-include-suppressed).
+    include_suppressed: bool = False
+    # (path, line, code) -> the reason of the inline suppression that silenced that finding.
+    suppression_reasons: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    # Findings hidden by --baseline (sarif emits them as externally suppressed with the others).
+    baseline_hidden: list = field(default_factory=list)
+    # sarif: automationDetails.id category (default: by file family); github: changed lines first.
+    category: str | None = None
+    changed_lines: dict[str, set[int] | None] | None = None
+    # Extra keys of the json summary (for example "baseline").
+    summary_extra: dict = field(default_factory=dict)
 
 
 class Reporter:

@@ -32,6 +32,6 @@ class JsonReporter(Reporter):
         doc = {
             "version": opts.version,
             "diagnostics": [diagnostic_dict(d) for d in diags],
-            "summary": summary(result),
+            "summary": summary(result) | opts.summary_extra,
         }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
