@@ -16,6 +16,7 @@ Parser = Callable[[bytes, str], SourceModel]
 # kind -> "module:function"
 PARSERS: dict[str, str] = {
     "davmail": "cfglint.parsers.properties:parse_davmail",
+    "asa": "cfglint.parsers.asa:parse_asa",
 }
 
 

@@ -1,0 +1,1 @@
+"""Cisco ASA rules (ASA codes): single-device checks and the cross-device IPsec checks."""
