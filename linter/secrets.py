@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from cfglint.api import Span
+if TYPE_CHECKING:  # only for annotations: importing it would load pydantic at start-up
+    from cfglint.api import Span
 
 MASK = "****"
 # Shorter secrets are masked by position (in snippets) but not replaced in free text, where a
@@ -25,16 +27,22 @@ class Masker:
         new |= {s.strip() for s in new if len(s.strip()) >= MIN_TEXT_SECRET}
         if new:
             self._secrets |= new
+            self._re = None  # compiled on first use: a run adds the secrets of every file first
+
+    def _pattern(self) -> re.Pattern[str] | None:
+        if self._re is None and self._secrets:
             alts = sorted(self._secrets, key=len, reverse=True)
             self._re = re.compile("|".join(re.escape(s) for s in alts))
+        return self._re
 
     def __bool__(self) -> bool:
         return bool(self._secrets)
 
     def text(self, s: str | None) -> str | None:
-        if s is None or self._re is None:
+        pattern = self._pattern() if s else None
+        if pattern is None:
             return s
-        return self._re.sub(MASK, s)
+        return pattern.sub(MASK, s)
 
 
 def mask_lines(lines: list[str], spans: Iterable[Span]) -> list[str]:
