@@ -16,6 +16,10 @@ Layers
     * `extend-exclude`: accumulates;
     * tables (`per-file-ignores`, `severity`, `kinds`, `rules`): merged entry by entry, the higher
       layer wins for the same entry (for `rules`, option by option);
+    * a `rules` key is a rule code, a rule name, or a code prefix (`[rules.ASA]`: family-level
+      options, given to every rule of that prefix). Each layer is resolved at load time into options
+      per rule code (`Settings.rule_options`): within a layer the more specific key wins option by
+      option (code or name > longer prefix > shorter prefix), across layers the higher layer wins;
     * rule selection works like Ruff: a layer that sets `select` starts a fresh selection and drops the
       `extend-select`/`ignore`/`extend-ignore` of the layers below it; otherwise its selectors adjust
       the set left by the layers below. Inside one layer, when a rule matches both a select-type and an
@@ -331,17 +335,45 @@ def _validate(
         elif key == "fail-on":
             out[key] = _severity(value, where)
         elif key == "rules":
-            opts: dict[str, dict] = {}
-            seen: dict[str, str] = {}
-            for name, options in _table(value, where).items():
-                w = f"{where}.{_key_text(name)}"
-                code = _resolve_rule(name, rules, w)
-                if code in seen:
-                    raise ConfigError(f"{where}: {seen[code]!r} and {name!r} name the same rule {code}")
-                seen[code] = name
-                opts[code] = copy.deepcopy(_table(options, w))
-            out[key] = opts
+            out[key] = _rule_options(_table(value, where), where, rules)
     return out, extend
+
+
+def _rule_options(table: Mapping[str, Any], where: str, rules: Mapping[str, type[Rule]]) -> dict[str, dict]:
+    """One layer's `rules` table -> options per rule code.
+
+    A key is a rule code, a rule name, or a code prefix (`ASA`, `DAV0`): a family-level table whose
+    options apply to every rule of that prefix. Within the layer the more specific key wins option by
+    option (exact code or name > longer prefix > shorter prefix); across layers the higher layer wins,
+    as for every table (see `_apply_layer`)."""
+    prefixed: list[tuple[int, str, dict]] = []
+    exact: dict[str, dict] = {}
+    seen: dict[str, str] = {}
+    for name, options in table.items():
+        w = f"{where}.{_key_text(name)}"
+        opts = copy.deepcopy(_table(options, w))
+        if name not in rules and _is_prefix(name):
+            if not any(code.startswith(name) for code in rules):
+                candidates = sorted({c[:3] for c in rules} | {c[:4] for c in rules} | set(rules))
+                raise ConfigError(
+                    f"{w}: no rule code starts with {name!r} (expected a rule code, name or code prefix)."
+                    f"{_suggest(name, candidates)}"
+                )
+            prefixed.append((len(name), name, opts))
+            continue
+        code = _resolve_rule(name, rules, w)
+        if code in seen:
+            raise ConfigError(f"{where}: {seen[code]!r} and {name!r} name the same rule {code}")
+        seen[code] = name
+        exact[code] = opts
+    out: dict[str, dict] = {}
+    for _, prefix, opts in sorted(prefixed, key=lambda t: (t[0], t[1])):
+        for code in rules:
+            if code.startswith(prefix):
+                out.setdefault(code, {}).update(copy.deepcopy(opts))
+    for code, opts in exact.items():
+        out.setdefault(code, {}).update(opts)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------

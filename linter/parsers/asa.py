@@ -1757,7 +1757,9 @@ class _Builder:
             if mode is None:
                 raise _Malformed("transform-set mode without tunnel/transport")
             if prev is not None:
-                self.transform_sets[name] = prev.model_copy(update={"mode": mode})
+                # Rebuilt with _mk: model_copy cannot update the shared frozen fields-set of _mk objects.
+                fields = {k: getattr(prev, k) for k in prev.__pydantic_fields_set__}
+                self.transform_sets[name] = _mk(TransformSet, **(fields | {"mode": mode}))
             else:
                 self.transform_sets[name] = _mk(
                     TransformSet, span=self.span(n), name=name, ikev1_keyword=ikev1_kw, mode=mode

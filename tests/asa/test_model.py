@@ -355,3 +355,19 @@ def test_unknown_lines_are_raw_and_blocks_keep_children():
     assert isinstance(pm, RawBlock) and pm.span.end_line == 5 and pm.children[0].children[1].text == "inspect ftp"
     assert isinstance(m.raw[1], RawLine) and m.raw[1].text == "logging enable"
     assert [type(x).__name__ for x in m.object_group("G").members] == ["RawLine"]
+
+
+def test_transform_set_mode_line_after_definition():
+    """`crypto ipsec ikev1 transform-set T mode transport` after T is defined updates T's mode
+    (it used to be a CFG004 AttributeError)."""
+    from cfglint.parsers.asa import parse_asa
+
+    text = (
+        "ASA Version 9.8(4)\nhostname x\n"
+        "crypto ipsec ikev1 transform-set T esp-aes esp-sha-hmac\n"
+        "crypto ipsec ikev1 transform-set T mode transport\n"
+    )
+    m = parse_asa(text.encode(), "t.cfg")
+    assert m.problems == []
+    ts = m.transform_sets["T"]
+    assert ts.mode == "transport" and list(ts.transforms) == ["esp-aes", "esp-sha-hmac"]
