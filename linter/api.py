@@ -11,9 +11,25 @@ import enum
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+if TYPE_CHECKING:
+    from cfglint.models.base import Comment, Node, ParseProblem, SourceModel, Span
+
+# The pydantic models (Span, Node, Comment, ParseProblem, SourceModel) live in cfglint.models.base and
+# are loaded on first use (`from cfglint.api import Span` works as always): importing pydantic and
+# building them costs ~0.1 s that a run with nothing to parse (`--version`, an empty tree) skips.
+_MODEL_NAMES = frozenset({"Span", "Node", "Comment", "ParseProblem", "SourceModel"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODEL_NAMES:
+        from cfglint.models import base
+
+        value = getattr(base, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Severity(str, enum.Enum):
@@ -31,65 +47,6 @@ class Severity(str, enum.Enum):
             return cls(text.strip().lower())
         except ValueError:
             raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
-
-
-class Span(BaseModel):
-    """A source range: 1-based lines and columns, end column exclusive."""
-
-    model_config = ConfigDict(frozen=True)
-
-    path: str
-    line: int
-    column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
-
-    @property
-    def last_line(self) -> int:
-        return self.end_line if self.end_line is not None else self.line
-
-    def __str__(self) -> str:  # pragma: no cover - debugging aid
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-class Node(BaseModel):
-    """Base of every model element: carries its span."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    span: Span
-
-
-class Comment(Node):
-    """A comment line, as the format defines it. Suppression directives are read from these."""
-
-    text: str  # the comment text without its leading marker (`#`, `!`)
-
-
-class ParseProblem(Node):
-    """A problem the parser met: becomes a CFG diagnostic (or a rule's, when `code` is set)."""
-
-    message: str
-    code: str = "CFG004"
-
-
-class SourceModel(BaseModel):
-    """Root of a parsed file. Each format subclasses it."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    kind: ClassVar[str] = ""
-    path: str
-    comments: list[Comment] = []
-    problems: list[ParseProblem] = []
-
-    def secrets(self) -> list[str]:
-        """Secret values present in the file (passwords, keys): masked in every output."""
-        return []
-
-    def secret_spans(self) -> list[Span]:
-        """Where those secret values sit in the source, to mask them in snippets."""
-        return []
 
 
 @dataclass(frozen=True)
@@ -242,7 +199,7 @@ def make_diagnostic(
     )
 
 
-M = TypeVar("M", bound=SourceModel)
+M = TypeVar("M", bound="SourceModel")
 
 
 @dataclass

@@ -24,6 +24,16 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("--jobs must be 1 or more")
+    return n
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 already; keep the message short
         self.print_usage(sys.stderr)
@@ -54,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="lint files that .gitignore excludes",
         )
 
+    def cache_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="worker processes for parsing (default: the CPU count; 1: none). "
+                        "The pool starts only when there is enough to parse")
+        sp.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+        sp.add_argument("--cache-dir", help="cache directory (default: .cfglint_cache in the current directory)")
+
     c = sub.add_parser("check", help="lint files and directories (default: .)")
     c.add_argument("paths", nargs="*", default=[], metavar="PATH")
     common(c)
@@ -83,13 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings (internal errors still exit 2)")
     c.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
-    c.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    c.add_argument("--cache-dir", help="cache directory (default .cfglint_cache)")
+    cache_options(c)
     c.add_argument("--show-files", action="store_true", help="list the files found and their kind, then exit")
     c.add_argument("--no-inline-suppressions", action="store_true", help="ignore every inline cfglint: directive")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     c.add_argument("-q", "--quiet", action="store_true", help="print findings only (no summary when clean)")
     c.add_argument("-v", "--verbose", action="store_true", help="also list the files linted and skipped")
+
+    cl = sub.add_parser("clean", help="remove the cache directory (.cfglint_cache, or --cache-dir)")
+    cl.add_argument("--cache-dir", help="cache directory (default: .cfglint_cache in the current directory)")
 
     f = sub.add_parser("files", help="list the files that would be linted and the kind of each")
     f.add_argument("paths", nargs="*", default=[], metavar="PATH")
@@ -112,11 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--baseline-file", metavar="FILE", help=".cfglint-baseline.json in the current directory by default")
     b.add_argument("--select", type=_csv, help="rules to enable (as for check)")
     b.add_argument("--ignore", type=_csv, help="rules to disable (as for check)")
+    cache_options(b)
 
     su = sub.add_parser("suppressions", help="list every inline suppression with its reason and what it silenced")
     su.add_argument("paths", nargs="*", default=[], metavar="PATH")
     common(su)
     su.add_argument("--format", choices=["text", "json"], default="text")
+    cache_options(su)
 
     cf = sub.add_parser("config", help="print the effective settings and where each came from")
     cf.add_argument("paths", nargs="*", default=[], metavar="PATH")
@@ -149,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "suppressions":
             return cmd_suppressions(args)
+        if args.command == "clean":
+            return cmd_clean(args)
     except UsageError as e:
         print(f"cfglint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
@@ -190,11 +213,12 @@ def _start_dir(paths: list[str]) -> Path:
 
 def _settings(args: argparse.Namespace, paths: list[str], cli: dict | None = None):
     from cfglint.config import ConfigError, load_settings
-    from cfglint.registry import load_rules
+    from cfglint.registry import rule_metadata
 
     path, overrides = _split_config(args.config)
     try:
-        return load_settings(_start_dir(paths), config=path, overrides=overrides, cli=cli or {}, rules=load_rules())
+        # Validation needs the rules' metadata only: no rule module (nor pydantic) is imported here.
+        return load_settings(_start_dir(paths), config=path, overrides=overrides, cli=cli or {}, rules=rule_metadata())
     except ConfigError as e:
         raise UsageError(f"configuration: {e}") from None
 
@@ -272,7 +296,6 @@ def _project_root(settings, paths: list[str]) -> Path:
 
 
 def _lint(args: argparse.Namespace, paths: list[str], *, progress_ok: bool = False, inline: bool = True) -> _Lint:
-    from cfglint.api import ProjectRule
     from cfglint.config import RuleSelection
     from cfglint.registry import load_rules
     from cfglint.runner import display_path, run
@@ -284,8 +307,9 @@ def _lint(args: argparse.Namespace, paths: list[str], *, progress_ok: bool = Fal
     settings = _settings(args, paths, cli)
     for w in settings.warnings:
         print(f"cfglint: warning: {w}", file=sys.stderr)
-    rules = load_rules()
-    selection = RuleSelection(settings, rules)
+    rules = load_rules()  # imported lazily: a rule's module loads when a file of its kind needs it
+    meta = rules.metadata()
+    selection = RuleSelection(settings, meta)
     found, _unknown, disc = _discover(args, paths, settings)
     for p, why in disc.errors:
         print(f"cfglint: warning: {p}: {why}", file=sys.stderr)
@@ -305,18 +329,16 @@ def _lint(args: argparse.Namespace, paths: list[str], *, progress_ok: bool = Fal
     # findings are not reported), and the findings that involve a given file are kept.
     run_files = list(found)
     project_mode = False
-    project_codes = frozenset(
-        code for code in selection.enabled if isinstance(rules.get(code), type) and issubclass(rules[code], ProjectRule)
-    )
+    project_codes = frozenset(code for code in selection.enabled if code in meta and meta[code].cross_file)
     explicit_only = bool(paths) and all(os.path.isfile(p) for p in paths)
     if explicit_only and project_codes and not getattr(args, "no_project_index", False):
         project_mode = True
         kinds: set[str] | None = set()
         for code in project_codes:
-            if not rules[code].kinds:
+            if not meta[code].kinds:
                 kinds = None
                 break
-            kinds.update(rules[code].kinds)
+            kinds.update(meta[code].kinds)
         project = _project_root(settings, paths)
         ctx_args = argparse.Namespace(**{**vars(args), "force_exclude": False})
         context, _u, _d = _discover(ctx_args, [str(project)], settings)
@@ -347,6 +369,8 @@ def _lint(args: argparse.Namespace, paths: list[str], *, progress_ok: bool = Fal
         require_reason=settings.require_suppression_reason,
         inline_suppressions=inline and not getattr(args, "no_inline_suppressions", False),
         progress=progress,
+        jobs=_jobs_of(args),
+        cache=_cache_of(args) if run_files else None,  # nothing to lint: no cache directory either
     )
     if project_mode:
         shown = {display_path(p) for p, _ in found}
@@ -361,6 +385,45 @@ def _lint(args: argparse.Namespace, paths: list[str], *, progress_ok: bool = Fal
             files=[f for f in result.files if f.path in shown],
         )
     return _Lint(result, rules, settings, found, run_files, enabled_for, selection, project_mode)
+
+
+def _jobs_of(args: argparse.Namespace) -> int:
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        env = os.environ.get("CFGLINT_JOBS", "")
+        jobs = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    return jobs
+
+
+def _cache_dir(args: argparse.Namespace) -> Path:
+    from cfglint.cache import DEFAULT_DIR
+
+    return Path(getattr(args, "cache_dir", None) or os.environ.get("CFGLINT_CACHE_DIR") or DEFAULT_DIR)
+
+
+def _cache_of(args: argparse.Namespace):
+    """The opened cache, or None with --no-cache (or when it cannot be used: one warning)."""
+    if getattr(args, "no_cache", False) or os.environ.get("CFGLINT_NO_CACHE"):
+        return None
+    from cfglint.cache import Cache
+
+    cache = Cache(_cache_dir(args))
+    if not cache.open():
+        print(f"cfglint: warning: cache disabled: {cache.problem}", file=sys.stderr)
+        return None
+    return cache
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from cfglint.cache import clean
+
+    directory = _cache_dir(args)
+    try:
+        removed = clean(directory)
+    except (OSError, ValueError) as e:
+        raise UsageError(str(e)) from None
+    print(f"cfglint: removed {directory}" if removed else f"cfglint: no cache at {directory}")
+    return EXIT_CLEAN
 
 
 def _shown_files(lint: _Lint) -> list[tuple[Path, str, str]]:
@@ -434,6 +497,8 @@ def _diff_base(lint: _Lint, ref: str, args: argparse.Namespace):
             require_reason=settings.require_suppression_reason,
             inline_suppressions=not getattr(args, "no_inline_suppressions", False),
             cwd=base_cwd,
+            jobs=_jobs_of(args),
+            cache=_cache_of(args),  # entries are keyed by content and shown path: REF's versions hit too
         )
         counts: dict = {}
         for d in base.diagnostics:
@@ -497,11 +562,11 @@ def _parse_outputs(values: list[str]) -> list[tuple[str, str]]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from cfglint.reporters import ReportOptions, available, get_reporter
+    from cfglint.reporters import REPORTERS, ReportOptions, available, get_reporter
 
     paths = args.paths or ["."]
     fmt = args.format or "text"
-    if fmt not in available():
+    if fmt not in REPORTERS and fmt not in available():  # available() reads entry points: slow
         raise UsageError(f"unknown format {fmt!r} (available: {', '.join(available())})")
     extra_outputs = _parse_outputs(args.output)
     if args.show_files:
@@ -524,6 +589,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.verbose:
         for f in result.files:
             print(f"cfglint: {'linted' if f.linted else 'skipped'} {f.path} ({f.kind}){' - ' + f.note if f.note else ''}", file=sys.stderr)
+        st = result.stats
+        if st:
+            n = st.get("workers", 0)
+            where = f"{n} worker process{'es' if n > 1 else ''} and this one" if n else "this process"
+            print(f"cfglint: {st['files']} files: {st['parsed']} parsed in {where}, {st['cached']} from the cache,"
+                  f" {st['stored']} stored", file=sys.stderr)
 
     summary_extra: dict = {}
     if args.diff_base:
