@@ -17,6 +17,7 @@ Parser = Callable[[bytes, str], SourceModel]
 PARSERS: dict[str, str] = {
     "davmail": "cfglint.parsers.properties:parse_davmail",
     "asa": "cfglint.parsers.asa:parse_asa",
+    "netns": "cfglint.parsers.netns:parse_netns",
     "hadoop-env": "cfglint.parsers.hadoop:parse_hadoop_env",
     "shell-profile": "cfglint.parsers.hadoop:parse_shell_profile",
 }
