@@ -19,6 +19,7 @@ REPORTERS: dict[str, str] = {
     "github": "cfglint.reporters.github:GithubReporter",
     "junit": "cfglint.reporters.junit:JunitReporter",
     "gitlab": "cfglint.reporters.gitlab:GitlabReporter",
+    "html": "cfglint.reporters.html:HtmlReporter",
 }
 
 
