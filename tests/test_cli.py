@@ -325,3 +325,15 @@ def test_kinds_table_maps_globs(tmp_path, capsys, monkeypatch):
     (tmp_path / "cfglint.toml").write_text('[kinds]\n"gw.conf" = "davmial"\n')
     code, _, err = run(capsys, "check")
     assert code == 2 and "davmial" in err
+
+
+def test_output_file_mode_follows_umask_or_existing_file(tree, capsys):
+    old = os.umask(0o022)
+    try:
+        run(capsys, "check", "--format", "json", "-o", "r.json")
+        assert (tree / "r.json").stat().st_mode & 0o777 == 0o644
+        (tree / "r.json").chmod(0o640)
+        run(capsys, "check", "--format", "json", "-o", "r.json")
+        assert (tree / "r.json").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
