@@ -348,12 +348,7 @@ def redact_object(obj: Any, fn: Callable[[str], str], keep: Iterable[str] = ()) 
         new_extra = walk(extra) if extra else extra
         if new_d is None and new_extra is extra and not (private_attrs and getattr(o, "__pydantic_private__", None)):
             return o
-        new = t.__new__(t)
-        object.__setattr__(new, "__dict__", new_d if new_d is not None else dict(d))
-        object.__setattr__(new, "__pydantic_fields_set__", set(getattr(o, "__pydantic_fields_set__", ()) or ()))
-        object.__setattr__(new, "__pydantic_extra__", new_extra)
-        object.__setattr__(new, "__pydantic_private__", _private_defaults(private_attrs) if private_attrs else None)
-        return new
+        return _rebuilt(o, t, new_d if new_d is not None else dict(d), new_extra, private_attrs)
 
     def _dataclass(o: Any, t: type, names: tuple, has_dict: bool) -> Any:
         changed = None
@@ -377,6 +372,30 @@ def redact_object(obj: Any, fn: Callable[[str], str], keep: Iterable[str] = ()) 
         return new
 
     return walk(obj)
+
+
+def _rebuilt(o: Any, t: type, d: dict, extra: Any, private_attrs: dict) -> Any:
+    """The copy of pydantic model `o` that `redact_object` makes: fields `d`, extras `extra`, private
+    attributes from their defaults."""
+    new = t.__new__(t)
+    object.__setattr__(new, "__dict__", d)
+    object.__setattr__(new, "__pydantic_fields_set__", set(getattr(o, "__pydantic_fields_set__", ()) or ()))
+    object.__setattr__(new, "__pydantic_extra__", extra)
+    object.__setattr__(new, "__pydantic_private__", _private_defaults(private_attrs) if private_attrs else None)
+    return new
+
+
+def replace_fields(o: Any, changes: dict) -> Any:
+    """A copy of pydantic model `o` with some fields replaced, built exactly as `redact_object` builds
+    its copies (for `SourceModel.redacted` overrides that touch only the fields holding secrets).
+    Returns `o` itself when nothing changes and it has no private attributes to reset."""
+    t = type(o)
+    private_attrs = getattr(t, "__private_attributes__", None) or {}
+    if not changes and not (private_attrs and getattr(o, "__pydantic_private__", None)):
+        return o
+    d = dict(o.__dict__)
+    d.update(changes)
+    return _rebuilt(o, t, d, getattr(o, "__pydantic_extra__", None), private_attrs)
 
 
 def _rebuild_mapping(t: type, pairs: list) -> Any:

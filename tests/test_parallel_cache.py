@@ -393,6 +393,69 @@ def test_no_secret_reaches_the_cache(tmp_path, monkeypatch, capsys, shared_keyst
     assert (tmp_path / ".cfglint_cache" / "key").stat().st_mode & 0o777 == 0o600
 
 
+def _asa_site(path: Path, me: str, peer: str, psk: str, tag: str) -> None:
+    """An ASA with a L2L tunnel to `peer`: PSK, enable password, username password, SNMP community."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "ASA Version 9.8(4)\n"
+        f"hostname fw-{tag}\n"
+        f"enable password {CANARY}-en-{tag}\n"
+        f"username admin password {CANARY}-user-{tag} privilege 15\n"
+        f"snmp-server host inside 10.9.9.9 community {CANARY}-snmp-{tag} version 2c\n"
+        "interface GigabitEthernet0/0\n nameif outside\n security-level 0\n"
+        f" ip address {me} 255.255.255.0\n"
+        "interface GigabitEthernet0/1\n nameif inside\n security-level 100\n"
+        f" ip address 10.{1 if tag == 'a' else 2}.0.1 255.255.0.0\n"
+        f"access-list VPN extended permit ip 10.{1 if tag == 'a' else 2}.0.0 255.255.0.0"
+        f" 10.{2 if tag == 'a' else 1}.0.0 255.255.0.0\n"
+        "crypto ipsec ikev1 transform-set TS esp-aes-256 esp-sha-hmac\n"
+        "crypto map M 10 match address VPN\n"
+        f"crypto map M 10 set peer {peer}\n"
+        "crypto map M 10 set ikev1 transform-set TS\n"
+        "crypto map M interface outside\n"
+        "crypto ikev1 enable outside\n"
+        "crypto ikev1 policy 10\n authentication pre-share\n encryption aes-256\n hash sha\n group 14\n"
+        f"tunnel-group {peer} type ipsec-l2l\n"
+        f"tunnel-group {peer} ipsec-attributes\n"
+        f" ikev1 pre-shared-key {psk}\n"
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("same_psk", [True, False])
+def test_no_asa_secret_reaches_the_cache(tmp_path, monkeypatch, capsys, pool_always, jobs, same_psk):
+    """The ASA canary: PSKs, enable and user passwords, SNMP community never reach the cache; the
+    cross-file rules see tokens, equal where the keys are equal (ASA005 says the same on --no-cache,
+    cold and warm runs)."""
+    monkeypatch.chdir(tmp_path)
+    a, b = "198.51.100.1", "203.0.113.1"
+    _asa_site(tmp_path / "a" / "fw-a.cfg", a, b, f"{CANARY}-psk", "a")
+    _asa_site(tmp_path / "b" / "fw-b.cfg", b, a, f"{CANARY}-psk" if same_psk else f"{CANARY}-psk-other", "b")
+    base = run(capsys, "check", ".", "--no-cache", "--format", "json", "-j", jobs)
+    cold = run(capsys, "check", ".", "--format", "json", "-j", jobs)
+    warm = run(capsys, "check", ".", "--format", "json", "-j", jobs, "-v")
+    assert "0 parsed" in warm[2]
+    assert base[:2] == cold[:2] == warm[:2]
+    codes = {d["code"] for d in json.loads(warm[1])["diagnostics"]}
+    assert ("ASA005" in codes) is (not same_psk), codes
+    assert CANARY not in warm[1]
+    for p in cache_files(tmp_path / ".cfglint_cache"):
+        data = p.read_bytes()
+        for enc in ("utf-8", "latin-1", "utf-16-le"):
+            assert CANARY.encode(enc) not in data, p
+    models = {}
+    for p in entries(tmp_path / ".cfglint_cache"):
+        e = C.loads(p.read_bytes())
+        if isinstance(e, C.Entry) and e.model_blob is not None:
+            m = C.load_model(e.model_blob)
+            models[m.path] = m
+    assert set(models) == {"a/fw-a.cfg", "b/fw-b.cfg"}
+    ka = models["a/fw-a.cfg"].tunnel_groups[b].ipsec_attributes.ikev1_psk
+    kb = models["b/fw-b.cfg"].tunnel_groups[a].ipsec_attributes.ikev1_psk
+    assert ka.value.get_secret_value().startswith("secret:")
+    assert ka.same_as(kb) is same_psk
+
+
 def test_text_output_and_snippets_survive_the_cache(tmp_path, monkeypatch, capsys, shared_keystore_rule):
     monkeypatch.chdir(tmp_path)
     _secret_site(tmp_path / "a", f"{CANARY}-ks", f"{CANARY}-p1")

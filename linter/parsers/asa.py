@@ -262,6 +262,77 @@ def _is_masked(value: str) -> bool:
     return bool(value) and set(value) == {"*"}
 
 
+# --------------------------------------------------------------------------------------------------
+# Whether the secrets are isolated (AsaConfig.redacted may then touch them only)
+
+_SEPARATORS_RE = re.compile(r"[\s\-:]+")
+_CODE_TEXT: str | None = None
+
+
+def _code_text() -> str:
+    """The source of the code that builds models (casefolded): every constant string the parser or the
+    model can put into a model (kinds, keywords, defaults, masks such as `*****`) is written in it.
+    "" marks it unreadable (then nothing is deemed isolated)."""
+    global _CODE_TEXT
+    if _CODE_TEXT is None:
+        import cfglint.asa.tables as tables
+        import cfglint.models.asa as models
+        import cfglint.models.base as base
+
+        parts = []
+        try:
+            for mod in (sys.modules[__name__], models, base, tables):
+                with open(mod.__file__ or "", encoding="utf-8") as fh:
+                    parts.append(fh.read())
+            _CODE_TEXT = "\n".join(parts).casefold()
+        except (OSError, TypeError, ValueError):
+            _CODE_TEXT = ""
+    return _CODE_TEXT
+
+
+def _secrets_isolated(lines: list[str], path: str, secrets: list[Secret], problems: list[ParseProblem]) -> bool:
+    """True when no secret value can be part of a string of the model other than the `Secret` values.
+
+    Every string of a model is the file's text (outside the secret values: those are kept in `Secret`s
+    only, and lines kept raw have them replaced by `*****`), casefolded or not, pieces joined by
+    whitespace, `-` or `:`; or a constant of the code; or a problem message; or the path (never
+    redacted). So a secret is isolated when the longest run of its value without those separators
+    occurs nowhere in the text with the secret values blanked out, in the code, or in the messages
+    (casefolded). Conservative: a short or common secret (`cisco`, `1`) is not isolated, and the
+    redaction takes the generic walk. ~1 ms on a 5k-line config."""
+    values = [s for s in secrets if s.value is not None]
+    if not values:
+        return True
+    code = _code_text()
+    if not code:
+        return False
+    blanked = list(lines)
+    for s in values:
+        sp = s.span
+        i = sp.line - 1
+        if sp.end_line != sp.line or sp.end_column is None or not 0 <= i < len(blanked):
+            return False
+        text = blanked[i]
+        a, b = sp.column - 1, sp.end_column - 1
+        if text[a:b] != s.value.get_secret_value():  # type: ignore[union-attr]
+            return False
+        blanked[i] = text[:a] + "\x00" * (b - a) + text[b:]
+    hay = "\n".join(blanked).casefold()
+    messages = "\n".join(p.message for p in problems).casefold()
+    for s in values:
+        v = s.value.get_secret_value()  # type: ignore[union-attr]
+        for form in {v, v.strip()}:
+            if not form or form == path:
+                return False
+            words = [w for w in _SEPARATORS_RE.split(form.casefold()) if w]
+            if not words:
+                return False
+            w = max(words, key=len)
+            if w in hay or w in code or w in messages:
+                return False
+    return True
+
+
 def _strip_inline_bang(toks: list[str]) -> list[str]:
     """Member lines of some hand-written configs carry a trailing `! note`: drop it."""
     if "!" in toks:
@@ -1928,7 +1999,7 @@ class _Builder:
             )
             for name, tg in self.tunnel_groups.items()
         }
-        return AsaConfig.model_construct(
+        model = AsaConfig.model_construct(
             path=path,
             comments=[
                 _mk(
@@ -1971,6 +2042,8 @@ class _Builder:
             raw=self.raw,
             all_secrets=self.secrets,
         )
+        model.__pydantic_private__["_secrets_isolated"] = _secrets_isolated(self.lines, path, self.secrets, self.problems)
+        return model
 
     def finish_groups(self) -> tuple[dict[str, ObjectGroup], list[GroupCycle]]:
         """Groups with their cycles (iterative Tarjan over `group-object` edges between defined groups)."""
