@@ -58,6 +58,31 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """One text replacement of an autofix: 1-based lines and columns, end exclusive, on the original
+    text of the file as the rule saw it (decoded, BOM removed, any line ending a line break). A
+    zero-width range inserts; an empty `replacement` deletes."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+    @classmethod
+    def of(cls, span: Span, replacement: str) -> Edit:
+        """Replace the text of `span`."""
+        end_line = span.end_line if span.end_line is not None else span.line
+        end_col = span.end_column if span.end_column is not None else span.column
+        return cls(span.path, span.line, span.column, end_line, end_col, replacement)
+
+    @classmethod
+    def insert(cls, path: str, line: int, column: int, text: str) -> Edit:
+        return cls(path, line, column, line, column, text)
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     name: str
@@ -73,6 +98,8 @@ class Diagnostic:
     # A structural anchor (property key, ACL entry, command) that survives edits elsewhere: used by
     # baselines and fingerprints. Never holds a secret.
     anchor: str | None = None
+    # A certain fix, applied with `--fix` (all its edits or none of them).
+    fixes: tuple[Edit, ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -165,9 +192,11 @@ class Rule:
         fix_title: str | None = None,
         anchor: str | None = None,
         severity: Severity | None = None,
+        fixes: Iterable[Edit] = (),
     ) -> Diagnostic:
         return make_diagnostic(
-            type(self), span, message, related=related, fix_title=fix_title, anchor=anchor, severity=severity
+            type(self), span, message, related=related, fix_title=fix_title, anchor=anchor, severity=severity,
+            fixes=fixes,
         )
 
 
@@ -180,6 +209,7 @@ def make_diagnostic(
     fix_title: str | None = None,
     anchor: str | None = None,
     severity: Severity | None = None,
+    fixes: Iterable[Edit] = (),
 ) -> Diagnostic:
     end_line = span.end_line if span.end_line is not None else span.line
     end_col = span.end_column if span.end_column is not None else span.column
@@ -196,6 +226,7 @@ def make_diagnostic(
         related=tuple(related),
         fix_title=fix_title,
         anchor=anchor,
+        fixes=tuple(fixes),
     )
 
 

@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", type=_csv, help="rules to disable: codes, prefixes or names")
     c.add_argument("--fail-on", choices=["error", "warning", "info"], help="lowest severity that fails the run (default: info)")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings (internal errors still exit 2)")
+    c.add_argument("--fix", action="store_true", help="apply the fixes that are certain, then report what remains")
+    c.add_argument("--diff", action="store_true",
+                   help="print the fixes as a unified diff, write nothing; exit 1 when there are fixes")
+    c.add_argument("--exit-non-zero-on-fix", action="store_true",
+                   help="with --fix: exit 1 when a file was fixed, even if no finding remains")
     c.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     cache_options(c)
     c.add_argument("--show-files", action="store_true", help="list the files found and their kind, then exit")
@@ -596,6 +601,36 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"cfglint: {st['files']} files: {st['parsed']} parsed in {where}, {st['cached']} from the cache,"
                   f" {st['stored']} stored", file=sys.stderr)
 
+    fixed = 0
+    if args.fix or args.diff:
+        from cfglint import fixes as fx
+        from cfglint.runner import display_path
+
+        files = [(display_path(p), Path(os.path.abspath(p)), k) for p, k in lint.given]
+        roots = [_start_dir(paths), _project_root(lint.settings, paths)]
+        plans, warnings = fx.plan(result.diagnostics, files, roots)
+        for w in warnings:
+            print(f"cfglint: warning: {result.masker.text(w)}", file=sys.stderr)
+        if args.diff:
+            text = fx.unified_diff(plans, result.masker.text)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            n = sum(len(p.fixed) for p in plans if p.changed)
+            if not args.quiet:
+                print(f"cfglint: {n} fixable finding{'s' if n != 1 else ''} (--diff: nothing written)", file=sys.stderr)
+            if result.internal_error:
+                return EXIT_ERROR
+            return EXIT_FINDINGS if text else EXIT_CLEAN
+        fixed = fx.apply(plans)
+        if fixed:
+            nfiles = sum(1 for p in plans if p.changed)
+            if not args.quiet:
+                print(f"cfglint: fixed {fixed} finding{'s' if fixed != 1 else ''} in {nfiles} file{'s' if nfiles != 1 else ''}",
+                      file=sys.stderr)
+            # Report what remains, like ruff: the fixed files are linted again (once).
+            lint = _lint(args, paths, progress_ok=False, inline=True)
+            result = lint.result
+
     summary_extra: dict = {}
     if args.diff_base:
         result, existing = _diff_base(lint, args.diff_base, args)
@@ -685,6 +720,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if result.internal_error:
         return EXIT_ERROR
+    if args.exit_non_zero_on_fix and fixed:
+        return EXIT_FINDINGS
     if args.exit_zero:
         return EXIT_CLEAN
     threshold = lint.settings.fail_on.rank

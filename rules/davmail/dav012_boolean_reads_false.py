@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, Severity
+from cfglint.api import Diagnostic, Edit, FileContext, Severity
 from cfglint.models.davmail import KEYS, DavmailProperties, KeySpec, KeyType
 from cfglint.rules.davmail._common import DavmailRule
 
@@ -29,6 +29,31 @@ def _describe(spec: KeySpec | None) -> str:
     if isinstance(spec.absent, bool):
         parts.append(f"default when absent: {'true' if spec.absent else 'false'}")
     return f" [{'; '.join(parts)}]" if parts else ""
+
+
+_COMMENTED_RE = re.compile(r"^(true|false)[ \t\f]+#[ \t\f]*(.*?)[ \t\f]*$", re.I)
+_TRAILING_RE = re.compile(r"^(true|false)[ \t\f]+$", re.I)
+
+
+def _fix(entry) -> tuple[Edit, ...]:
+    """The certain cases: `true # note` (the comment moves to its own line above) and `true `
+    (trailing blanks removed). Only where the value is written as read: one physical line, no
+    escapes (the source text ends with the value, the span is exactly as wide)."""
+    value, vs = entry.value, entry.value_span
+    if entry.continued or vs.end_line not in (None, vs.line) or vs.end_column is None:
+        return ()
+    if vs.end_column - vs.column != len(value) or not entry.raw.endswith(value) or "\\" in entry.raw:
+        return ()
+    m = _COMMENTED_RE.match(value)
+    if m:
+        return (
+            Edit.insert(vs.path, entry.span.line, 1, f"# {m.group(2)}\n" if m.group(2) else "#\n"),
+            Edit.of(vs, m.group(1)),
+        )
+    m = _TRAILING_RE.match(value)
+    if m:
+        return (Edit.of(vs, m.group(1)),)
+    return ()
 
 
 class BooleanReadsFalse(DavmailRule):
@@ -59,7 +84,9 @@ class BooleanReadsFalse(DavmailRule):
 
     ## Fix
     Write exactly `true` or `false` alone after the separator; move comments to their own line
-    and remove trailing blanks.
+    and remove trailing blanks. The fix is automatic under `--fix` for `true # note` (the
+    comment moves to its own line above) and `true ` (trailing blanks removed); `yes`, `1`, `on`
+    are left to you.
 
     ## References
     - DavMail `Settings.getBooleanProperty`; JDK `Boolean.parseBoolean`
@@ -87,4 +114,5 @@ class BooleanReadsFalse(DavmailRule):
                 f"with `{entry.key}=false`{_describe(spec)}",
                 fix_title="Write exactly `true` or `false`, with comments on their own line and no trailing blank",
                 anchor=entry.key,
+                fixes=_fix(entry),
             )

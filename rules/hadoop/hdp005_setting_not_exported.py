@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, Severity
+from cfglint.api import Diagnostic, Edit, FileContext, Severity
 from cfglint.hadoop.variables import PREFIXES, is_known
 from cfglint.models.hadoop import HadoopEnv
 from cfglint.rules.hadoop._common import DEFAULT_ROLES, HadoopRule, effective_version, version_note
@@ -15,6 +15,26 @@ _OTHER_NAMES = frozenset({"JAVA_HOME", "JSVC_HOME", "JAVA_NATIVE_PATH", "LIBHDFS
 
 def _relevant(name: str) -> bool:
     return name.startswith(PREFIXES + _OTHER_PREFIXES) or name in _OTHER_NAMES
+
+
+def _fix(model: HadoopEnv, a) -> tuple[Edit, ...]:
+    """`export ` before a plain top-level `NAME=value` statement holding this one assignment (not
+    `A=1 B=2`, where `export` would export B too; not a value with a command substitution, whose
+    exit status `export` would hide)."""
+    if a.via != "plain" or a.malformed is not None or a.array or a.op != "=" or a.conditions or a.in_loop:
+        return ()
+    if not (0 <= a.command < len(model.commands)):
+        return ()
+    cmd = model.commands[a.command]
+    if cmd.kind != "assignment" or cmd.argv or cmd.redirects or len(cmd.assignments) != 1 or cmd.pipeline:
+        return ()
+    if cmd.subshell or cmd.background or cmd.negated or cmd.tested or cmd.substitution is not None:
+        return ()
+    if a.word is not None and ("$(" in a.word.text or "`" in a.word.text):
+        return ()
+    if (cmd.span.line, cmd.span.column) != (a.span.line, a.span.column):
+        return ()
+    return (Edit.insert(a.span.path, a.span.line, a.span.column, "export "),)
 
 
 class SettingNotExported(HadoopRule):
@@ -50,6 +70,10 @@ class SettingNotExported(HadoopRule):
     export HADOOP_PID_DIR=/var/run/hadoop-hdfs
     export HADOOP_LOG_DIR=/var/log/hadoop-hdfs
     ```
+
+    ## Fix
+    Automatic under `--fix` for a plain top-level `NAME=value` statement: `export ` is written
+    before it.
 
     ## Options
     - `hadoop-version` (`"2"` or `"3"`): the Hadoop version of mapred-env.sh files, when their
@@ -117,4 +141,5 @@ class SettingNotExported(HadoopRule):
                 f"{name} is assigned but not exported: {why}",
                 fix_title=f"Write `export {name}=...`",
                 anchor=name,
+                fixes=_fix(model, a),
             )

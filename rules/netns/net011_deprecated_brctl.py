@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, Severity
+from cfglint.api import Diagnostic, Edit, FileContext, Severity
 from cfglint.models.netns import NetScript
 from cfglint.rules.netns._common import NetRule, dedupe, in_error_region
 
@@ -22,6 +23,51 @@ def _compat_shim(model: NetScript, op) -> bool:
                         tc.name in ("which", "command", "type", "hash") and any("brctl" in w.text for w in tc.argv)):
                     return True
     return False
+
+
+# The subcommands rewritten by --fix: (operands, template).
+_FIXABLE = {
+    "addbr": (1, "ip link add name {0} type bridge"),
+    "delbr": (1, "ip link del {0}"),
+    "addif": (2, "ip link set {1} master {0}"),
+    "delif": (2, "ip link set {1} nomaster"),
+}
+_PLAIN_WORD_RE = re.compile(r"^[A-Za-z0-9_.:@%+=,/-]+$")
+
+
+def _fix(op) -> tuple[Edit, ...]:
+    """The edit rewriting the brctl argv span of the source command, when certain: a known
+    subcommand with exactly its operands, every word a plain literal written in this very command
+    (not a function's `$1`, not a `sh -c` string), all on one line without redirections between
+    them. Wrapper prefixes (`sudo`, `ip netns exec NS`) are kept: only the brctl words change."""
+    b, inv = op.brctl, op.inv
+    if b.sub not in _FIXABLE or not inv.complete or (inv.step is not None and inv.step.call_stack):
+        return ()
+    n, template = _FIXABLE[b.sub]
+    if len(inv.argv) != 2 + n:
+        return ()
+    cmd = inv.command
+    k = len(cmd.argv) - len(inv.argv)
+    if k < 0:
+        return ()
+    words = []
+    for arg, word in zip(inv.argv, cmd.argv[k:]):
+        w = arg.word
+        if w is None or w.span != word.span or not arg.exact or w.refs or not _PLAIN_WORD_RE.match(w.text):
+            return ()
+        if w.value.text != w.text or w.span.end_line not in (None, w.span.line):
+            return ()
+        words.append(w)
+    if (inv.name or "") != "brctl" or words[1].text != b.sub:
+        return ()
+    first, last = words[0].span, words[-1].span
+    if last.line != first.line or last.end_column is None:
+        return ()
+    for r in cmd.redirects:
+        if r.span.line == first.line and first.column <= r.span.column < last.end_column:
+            return ()
+    new = template.format(*(w.text for w in words[2:]))
+    return (Edit(first.path, first.line, first.column, last.line, last.end_column, new),)
 
 
 class DeprecatedBrctl(NetRule):
@@ -51,7 +97,9 @@ class DeprecatedBrctl(NetRule):
     ```
 
     ## Fix
-    Replace the command with the iproute2 equivalent shown in the help line.
+    Replace the command with the iproute2 equivalent shown in the help line. The fix is
+    automatic under `--fix` for `addbr`, `delbr`, `addif` and `delif` with literal operands
+    (a `sudo` or `ip netns exec NS` prefix is kept).
 
     ## References
     - bridge-utils README: https://www.kernel.org/pub/scm/network/bridge/bridge-utils.git/about/?h=main
@@ -79,4 +127,5 @@ class DeprecatedBrctl(NetRule):
                 + (f"; iproute2 does it with `{eq}`" if eq else ""),
                 fix_title=f"Use `{eq}`" if eq else "Use `ip link` / `bridge` from iproute2",
                 anchor=f"brctl {b.sub}@{op.line}",
+                fixes=_fix(op),
             )
