@@ -5,6 +5,8 @@ The cross-device rules (ASA001-ASA005) have their own helpers; nothing here pair
 
 from __future__ import annotations
 
+import bisect
+
 import difflib
 import re
 from collections.abc import Iterable, Iterator
@@ -188,10 +190,64 @@ def interface_networks(model: AsaConfig) -> list[tuple[IPNetwork, str, bool]]:
     return model.memo("single:interface_networks", build)
 
 
+def _route_index(model: AsaConfig) -> tuple[dict, dict, dict]:
+    """interface_networks indexed for longest-prefix lookups: {(version, prefixlen): {network int:
+    first nameif}} and, per version, the routes sorted by start address (for "more specific inside
+    this network" scans). Default routes are left out, as the lookups ignore them."""
+
+    def build() -> tuple[dict, dict, dict]:
+        by_len: dict[tuple[int, int], dict[int, str]] = {}
+        inner: dict[int, list[tuple[int, int, str]]] = {}
+        for n, nameif, default in interface_networks(model):
+            if default:
+                continue
+            # the first route of a given network wins, as in a scan in interface_networks order
+            by_len.setdefault((n.version, n.prefixlen), {}).setdefault(int(n.network_address), nameif)
+            inner.setdefault(n.version, []).append((int(n.network_address), n.prefixlen, nameif))
+        for lst in inner.values():
+            lst.sort(key=lambda t: t[0])
+        starts = {v: [t[0] for t in lst] for v, lst in inner.items()}
+        return by_len, inner, starts
+
+    return model.memo("single:route_index", build)
+
+
 def interface_behind(model: AsaConfig, net: IPNetwork) -> str | None:
     """The nameif `net` sits behind, by longest match over connected networks and static routes
     (default routes excluded). None when no such route covers `net` entirely, or when part of `net`
-    is routed to another interface."""
+    is routed to another interface.
+
+    Indexed (at most one dict lookup per prefix length, then a bisect over the routes inside `net`),
+    so a large config does not pay routes x flows; `_interface_behind_scan` is the plain reading
+    that the tests hold it equal to."""
+    by_len, inner, starts = _route_index(model)
+    bits = net.max_prefixlen
+    addr = int(net.network_address)
+    best: tuple[int, str] | None = None
+    for p in range(net.prefixlen, 0, -1):
+        table = by_len.get((net.version, p))
+        if table is None:
+            continue
+        mask = ((1 << p) - 1) << (bits - p)
+        nameif = table.get(addr & mask)
+        if nameif is not None:
+            best = (p, nameif)
+            break
+    if best is None:
+        return None
+    # A route longer than the best one that overlaps `net` lies strictly inside it (one containing
+    # `net` would have been the best match).
+    lst = inner.get(net.version, [])
+    st = starts.get(net.version, [])
+    end = int(net.broadcast_address)
+    for i in range(bisect.bisect_left(st, addr), bisect.bisect_right(st, end)):
+        _start, plen, nameif = lst[i]
+        if plen > net.prefixlen and nameif != best[1]:
+            return None  # a more specific route sends part of it elsewhere
+    return best[1]
+
+
+def _interface_behind_scan(model: AsaConfig, net: IPNetwork) -> str | None:
     best: tuple[int, str] | None = None
     for n, nameif, default in interface_networks(model):
         if default or n.version != net.version:
@@ -205,7 +261,7 @@ def interface_behind(model: AsaConfig, net: IPNetwork) -> str | None:
         if default or n.version != net.version or nameif == best[1]:
             continue
         if n.prefixlen > best[0] and n.overlaps(net):  # type: ignore[arg-type]
-            return None  # a more specific route sends part of it elsewhere
+            return None
     return best[1]
 
 

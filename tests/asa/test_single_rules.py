@@ -563,3 +563,29 @@ def test_interface_behind_uses_connected_networks_and_static_routes() -> None:
     assert not routed_elsewhere(m, ip_network("10.0.99.0/24"), "outside")
     assert routed_elsewhere(m, ip_network("10.0.98.0/24"), "outside")
     assert not routed_elsewhere(m, ip_network("172.16.0.0/16"), "outside")
+
+
+def test_indexed_interface_behind_equals_the_plain_scan():
+    """The longest-prefix index gives the same answer as the plain scan over every route."""
+    import random
+    from ipaddress import ip_network
+
+    from cfglint.parsers.asa import parse_asa
+    from cfglint.rules.asa._single import _interface_behind_scan, interface_behind
+
+    rng = random.Random(7)
+    for trial in range(30):
+        lines = ["ASA Version 9.8(4)", "hostname r"]
+        for i, nameif in enumerate(("inside", "dmz", "outside")):
+            lines += [f"interface GigabitEthernet0/{i}", f" nameif {nameif}", f" security-level {i * 50}",
+                      f" ip address 10.{i}.{rng.randrange(4)}.1 255.255.{rng.choice([0, 252, 255])}.0"]
+        for _ in range(rng.randrange(1, 40)):
+            p = rng.randrange(8, 31)
+            net = ip_network(f"10.{rng.randrange(4)}.{rng.randrange(256)}.{rng.randrange(256)}/{p}", strict=False)
+            lines.append(f"route {rng.choice(['inside', 'dmz', 'outside'])} {net.network_address} {net.netmask} 192.0.2.1 1")
+        lines.append("route outside 0.0.0.0 0.0.0.0 192.0.2.1 1")
+        m = parse_asa("\n".join(lines).encode(), f"r{trial}.cfg")
+        for _ in range(60):
+            p = rng.randrange(8, 33)
+            net = ip_network(f"10.{rng.randrange(4)}.{rng.randrange(256)}.{rng.randrange(256)}/{p}", strict=False)
+            assert interface_behind(m, net) == _interface_behind_scan(m, net), (trial, net)
