@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
-    from cfglint.models.base import Comment, Node, ParseProblem, SourceModel, Span
+    from cfglint.models.base import SourceModel, Span
 
 # The pydantic models (Span, Node, Comment, ParseProblem, SourceModel) live in cfglint.models.base and
 # are loaded on first use (`from cfglint.api import Span` works as always): importing pydantic and
@@ -300,3 +300,13 @@ class EngineRule(Rule, abstract=True):
 
 def registered_rules() -> dict[str, type[Rule]]:
     return dict(_REGISTRY)
+
+
+def shown(value: str, limit: int = 120) -> str:
+    """`repr(value)` for a message, shortened in the middle past `limit` characters: a 30 MB value
+    must not make a 30 MB message."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    keep = max(8, (limit - 30) // 2)
+    return f"{text[:keep]}...[{len(value)} characters]...{text[-keep:]}"

@@ -1032,7 +1032,21 @@ def _display(lines: list[str], kind: str) -> list[str]:
     return [_display_line(line, kind) for line in lines]
 
 
+# A message longer than this is cut in the middle: a rule quoting a 30 MB value must not make a
+# 30 MB report. ASA001's remediation commands for a large ACL fit well below it.
+MAX_MESSAGE = 16_000
+
+
+def _bounded(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_MESSAGE:
+        return text
+    keep = MAX_MESSAGE // 2 - 40
+    return f"{text[:keep]} ...[{len(text) - 2 * keep} characters cut]... {text[-keep:]}"
+
+
 def _mask_diag(d: Diagnostic, masker: Masker) -> Diagnostic:
+    if len(d.message) > MAX_MESSAGE or (d.fix_title is not None and len(d.fix_title) > MAX_MESSAGE):
+        d = d.with_(message=_bounded(d.message), fix_title=_bounded(d.fix_title))
     if not masker:
         return d
     from cfglint.api import Related

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, Edit, FileContext, Severity
+from cfglint.api import Diagnostic, Edit, FileContext, Severity, shown
 from cfglint.models.davmail import KEYS, DavmailProperties, KeySpec, KeyType
 from cfglint.rules.davmail._common import DavmailRule
 
@@ -110,7 +110,7 @@ class BooleanReadsFalse(DavmailRule):
                 continue
             yield self.diagnostic(
                 entry.value_span,
-                f"`{entry.key}` is {value!r}, which Boolean.parseBoolean reads as false, so DavMail runs "
+                f"`{entry.key}` is {shown(value)}, which Boolean.parseBoolean reads as false, so DavMail runs "
                 f"with `{entry.key}=false`{_describe(spec)}",
                 fix_title="Write exactly `true` or `false`, with comments on their own line and no trailing blank",
                 anchor=entry.key,

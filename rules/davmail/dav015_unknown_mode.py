@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, Related, Severity
+from cfglint.api import Diagnostic, FileContext, Related, Severity, shown
 from cfglint.models.davmail import KEYS, DavmailProperties, Setting
 from cfglint.rules.davmail._common import DavmailRule
 
@@ -98,7 +98,7 @@ class UnknownMode(DavmailRule):
         assert mode.entry is not None
         yield self.diagnostic(
             auth.entry.value_span,
-            f"`davmail.authentication` is {auth.raw!r}{_blank_note(auth.raw or '')}, which is not an authentication "
+            f"`davmail.authentication` is {shown(auth.raw)}{_blank_note(auth.raw or '')}, which is not an authentication "
             f"DavMail knows ({', '.join(a_current)}): no O365 authenticator matches it{did}",
             related=[Related(mode.entry.span, f"davmail.mode={mode.raw} consults davmail.authentication")],
             fix_title="Set `davmail.authentication` to one of " + ", ".join(a_current),
@@ -117,7 +117,7 @@ class UnknownMode(DavmailRule):
         assert mode.entry is not None
         return self.diagnostic(
             mode.entry.value_span,
-            f"`davmail.mode` is {value!r}{_blank_note(value)}, which is not a mode DavMail knows: it falls through "
+            f"`davmail.mode` is {shown(value)}{_blank_note(value)}, which is not a mode DavMail knows: it falls through "
             "to the WebDav path (OWA form login, then WebDav, which Exchange 2013 and later no longer offer, and "
             f"no O365 login); only a davmail.url ending in /ews/exchange.asmx switches it to plain EWS{did}",
             fix_title="Use one of " + ", ".join(current),

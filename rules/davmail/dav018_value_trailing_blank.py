@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, Severity
+from cfglint.api import Diagnostic, FileContext, Severity, shown
 from cfglint.models.davmail import KEYS, DavmailProperties, KeySpec, KeyType
 from cfglint.rules.davmail._common import DavmailRule
 
@@ -98,7 +98,7 @@ class ValueTrailingBlank(DavmailRule):
                 continue
             yield self.diagnostic(
                 entry.value_span,
-                f"`{key}` is {value!r}: Java keeps the trailing blank, so {_consequence(key, spec)}",
+                f"`{key}` is {shown(value)}: Java keeps the trailing blank, so {_consequence(key, spec)}",
                 fix_title="Delete the blank at the end of the line",
                 anchor=key,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfglint.api import Diagnostic, FileContext, Severity
+from cfglint.api import Diagnostic, FileContext, Severity, shown
 from cfglint.models.davmail import DavmailProperties, is_secret_key
 from cfglint.rules.davmail._common import DavmailRule
 
@@ -52,11 +52,11 @@ class TruncatedContinuation(DavmailRule):
         if not model.truncated or not model.entries:
             return
         last = model.entries[-1]
-        shown = "its value" if is_secret_key(last.key) else f"value {last.value!r}"
+        what = "its value" if is_secret_key(last.key) else f"value {shown(last.value)}"
         yield self.diagnostic(
             last.span,
             f"the file ends inside a continuation of `{last.key}`: the final backslash announces a next "
-            f"line that does not exist; Java drops it and keeps {shown}. Was the file truncated?",
+            f"line that does not exist; Java drops it and keeps {what}. Was the file truncated?",
             fix_title="Restore the end of the file, or write `\\\\` if the value must end with a backslash",
             anchor=last.key,
         )
