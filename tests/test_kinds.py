@@ -21,6 +21,7 @@ from cfglint.kinds import (
     read_head,
     validate_kind,
 )
+from tests.conftest import fuzz_examples
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -402,7 +403,7 @@ def test_read_head(tmp_path):
         read_head(tmp_path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(
         ["x", "x.sh", "a.properties", "fw1.txt", "davmail.conf", "hadoop-env.sh", "", "a--b"]
@@ -417,7 +418,7 @@ def test_random_bytes_never_raise(name, prefix, head):
     assert result is None or result in KINDS
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=fuzz_examples(100), deadline=None)
 @given(st.text(alphabet="ip link;&|$()`'\"\\#\n<-EOF{}", max_size=200))
 def test_shell_scanner_never_raises(text):
     assert kind("s.sh", text.encode("utf-8")) in (None, NETNS)

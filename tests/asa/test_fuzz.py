@@ -11,6 +11,7 @@ import cfglint.parsers.asa as asa_parser
 from cfglint.parsers.asa import decode, parse_asa
 
 from .conftest import FIXTURES, assert_valid_and_in_file, corpus_files
+from tests.conftest import fuzz_examples
 
 SOURCES = [p.read_bytes() for p in corpus_files()] + [p.read_bytes() for p in sorted(FIXTURES.iterdir())]
 ASA_WORDS = [
@@ -42,7 +43,7 @@ ASA_WORDS = [
     b"\r\n",
 ]
 
-_settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(max_examples=fuzz_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _check(data: bytes) -> None:

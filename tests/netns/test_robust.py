@@ -48,6 +48,7 @@ def test_no_crash(text):
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from tests.conftest import fuzz_examples
 
 WORDS = ["ip", "link", "l", "s", "set", "add", "a", "del", "addr", "route", "netns", "exec", "-n", "blue", "red",
          "veth0", "veth1", "type", "veth", "peer", "name", "netns", "up", "down", "master", "br0", "dev", "via",
@@ -57,7 +58,7 @@ WORDS = ["ip", "link", "l", "s", "set", "add", "a", "del", "addr", "route", "net
          "true", "if", "then", "fi", "{", "}", "sudo", "nsenter", "--net=/run/netns/blue", "2>/dev/null", "lo", "1"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12), min_size=1, max_size=8))
 def test_random_commands_never_crash(lines):
     text = "\n".join(" ".join(words) for words in lines) + "\n"

@@ -13,6 +13,7 @@ from cfglint.api import Span
 from cfglint.models.davmail import DavmailProperties
 from cfglint.models.properties import PropertiesFile
 from cfglint.parsers.properties import MALFORMED_UNICODE, load_convert, parse_davmail, parse_properties
+from tests.conftest import fuzz_examples
 
 PATH = "t.properties"
 
@@ -385,7 +386,7 @@ _ALPHABET = [
 ]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes_never_raise(data: bytes) -> None:
     m = parse(data)
@@ -393,7 +394,7 @@ def test_random_bytes_never_raise(data: bytes) -> None:
     assert isinstance(parse_davmail(data, PATH), DavmailProperties)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=fuzz_examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_ALPHABET), max_size=60).map(b"".join))
 def test_tricky_bytes_never_raise(data: bytes) -> None:
     m = parse(data)

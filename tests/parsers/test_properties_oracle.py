@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cfglint.models.properties import PropertiesFile
 from cfglint.parsers import properties as P
+from tests.conftest import fuzz_examples
 
 
 def _both(data: bytes) -> tuple[PropertiesFile, PropertiesFile]:
@@ -29,7 +30,7 @@ TOKENS = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=fuzz_examples(300), deadline=None)
 @given(st.lists(TOKENS, max_size=40))
 def test_random_agrees(tokens):
     data = "".join(tokens).encode("latin-1")

@@ -13,6 +13,7 @@ from cfglint.shell import evaluate, invocations, parse_shell, unwrap
 
 from .conftest import CORPUS
 from .spans import check_model
+from tests.conftest import fuzz_examples
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -33,13 +34,13 @@ def _use(data: bytes) -> None:
     evaluate(m, env={})
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=fuzz_examples(60), **SETTINGS)
 @given(st.binary(max_size=200))
 def test_random_bytes(data):
     _use(data)
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=fuzz_examples(60), **SETTINGS)
 @given(st.lists(st.lists(st.sampled_from(TOKENS), max_size=8), max_size=12))
 def test_token_soup(lines):
     _use("\n".join(" ".join(line) for line in lines).encode())
@@ -87,7 +88,7 @@ def mutate(data: bytes, muts) -> bytes:
 
 
 @pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=fuzz_examples(40), **SETTINGS)
 @given(st.sampled_from(FILES or [Path("x")]), st.lists(MUTATION, min_size=1, max_size=4))
 def test_corpus_mutations(path, muts):
     _use(mutate(path.read_bytes(), muts))
