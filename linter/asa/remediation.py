@@ -23,11 +23,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from ipaddress import IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, Any
 
-from cfglint.asa.expand import ANY_V4, ANY_V6, Flow, expand_ace, resolve_network_group, resolve_network_object
-from cfglint.asa.tables import ICMP_PROTOCOLS, PORT_PROTOCOLS, PROTOCOL_NAMES
+from cfglint.asa.expand import (
+    ANY_V4,
+    ANY_V6,
+    Flow,
+    _reachable_groups,
+    expand_ace,
+    resolve_address,
+    resolve_network_object,
+)
+from cfglint.asa.tables import ICMP_PROTOCOLS, PORT_PROTOCOLS, PROTOCOL_NAMES, mask_prefix, network_of, parse_ip
 
 if TYPE_CHECKING:  # pragma: no cover
     from jinja2 import Environment
@@ -132,6 +140,9 @@ class Remediation:
 
 def syntax_era(model: AsaConfig) -> str:
     """ "modern" (8.3+ objects) or "legacy" (7.x-8.2 literals and object-groups)."""
+    reuse = getattr(model, "index_reuse", None)
+    if reuse is not None:  # an index view: computed on the whole model
+        return reuse.era
     v = model.version
     if v is not None and v.numbers:
         return "modern" if v.numbers >= (8, 3) else "legacy"
@@ -151,7 +162,11 @@ class _Names:
     """Object and object-group names of the peer (one namespace on the ASA) plus those we create."""
 
     def __init__(self, model: AsaConfig):
-        self.used = set(model.network_objects) | set(model.service_objects) | set(model.object_groups)
+        reuse = getattr(model, "index_reuse", None)
+        if reuse is not None:
+            self.used = set(reuse.used_names)
+        else:
+            self.used = set(model.network_objects) | set(model.service_objects) | set(model.object_groups)
 
     def fresh(self, base: str) -> str:
         base = _safe(base)
@@ -206,6 +221,141 @@ def _aces_for(flows: Iterable[Flow]) -> list[tuple[tuple, tuple, tuple]]:
     return out
 
 
+_KEY_BITS = 139  # version (4 or 6: 3 bits) | address (128 bits at most) | prefix length (8 bits)
+
+
+def net_key(n: Any) -> int:
+    """A network as one int (version, address, prefix length): equal exactly when the networks are.
+    The reuse tables are kept per peer until the cross-file rules ran: an int is ~5x smaller than a
+    network object, and an int is never touched by redaction (as the networks were not)."""
+    return (n.version << 136) | (int(n.network_address) << 8) | n.prefixlen
+
+
+def nets_key(nets: Iterable[Any]) -> int:
+    """A set of networks as one int: equal exactly when the sets are (the sorted distinct `net_key`s
+    side by side, each `_KEY_BITS` wide with a non-zero version at its top)."""
+    return _pack({net_key(n) for n in nets})
+
+
+def _addr_key(version: int, address: int, prefixlen: int) -> int:
+    return (version << 136) | (address << 8) | prefixlen
+
+
+_V4_MASKS = [((1 << 32) - 1) ^ ((1 << (32 - n)) - 1) for n in range(33)]
+
+
+def _literal_key(address: str, mask: str | None) -> int | None:
+    """`net_key(network_of(address, mask))` without building the network (None when that is None):
+    the literal operands of every network group are keyed at map time."""
+    if mask is None:
+        if "/" in address:
+            n = network_of(address, None)
+            return net_key(n) if n is not None else None
+        a = parse_ip(address)
+        return _addr_key(a.version, int(a), a.max_prefixlen) if a is not None else None
+    a = parse_ip(address)
+    if not isinstance(a, IPv4Address):
+        return None
+    plen = mask_prefix(mask)
+    if plen is None:
+        return None
+    return _addr_key(4, int(a) & _V4_MASKS[plen], plen)
+
+
+def _pack(keys: Iterable[int]) -> int:
+    acc = 0
+    for k in sorted(keys):
+        acc = (acc << _KEY_BITS) | k
+    return acc
+
+
+def reuse_data(model: AsaConfig) -> Any:
+    """What `mirror_commands` reads of `model`'s objects and groups (`cfglint.models.asa.IndexReuse`):
+    its syntax era, the object and object-group names in use, and the objects / network groups it may
+    reuse: resolved network -> first object by name, set of networks -> first network group by name."""
+    from cfglint.models.asa import IndexReuse, NetworkMember
+
+    # What `resolve_network_object` / `resolve_network_group` give, reduced to (complete, network keys)
+    # and computed once per object and group: this runs for every file at map time (the whole model
+    # is gone by the time the cross-file rules run), where resolving each group through its nested
+    # groups again cost a 5k-line config ~1/3 of its parse.
+    objs: dict[str, tuple[bool, frozenset[int]]] = {}
+    net_objects = model.network_objects
+
+    def obj(name: str) -> tuple[bool, frozenset[int]]:
+        got = objs.get(name)
+        if got is None:
+            o = net_objects.get(name)
+            if o is not None and o.kind == "host" and o.host is not None:  # ip_network(host)
+                h = o.host
+                got = (True, frozenset((_addr_key(h.version, int(h), h.max_prefixlen),)))
+            elif o is not None and o.kind == "subnet" and o.subnet is not None:
+                got = (True, frozenset((net_key(o.subnet),)))
+            else:
+                r = resolve_network_object(model, name)
+                got = (r.complete, frozenset(map(net_key, r.networks)))
+            objs[name] = got
+        return got
+
+    groups = model.object_groups
+    own: dict[str, tuple[bool, frozenset[int]]] = {}
+
+    def members(name: str) -> tuple[bool, frozenset[int]]:
+        """The group's own network-object members (not its nested groups)."""
+        got = own.get(name)
+        if got is None:
+            sub = groups[name]
+            ok = sub.cycle is None and sub.group_type == "network"
+            keys: set[int] = set()
+            if ok:
+                for m in sub.members:
+                    if not isinstance(m, NetworkMember):
+                        continue
+                    a = m.address
+                    lit = _literal_key(a.address, a.mask) if a.address is not None else None
+                    if lit is not None:  # a.literal is not None: that network's key
+                        keys.add(lit)
+                        continue
+                    if a.kind == "object":
+                        c, ks = obj(a.name or "")
+                    else:
+                        r = resolve_address(model, a)
+                        c, ks = r.complete, frozenset(map(net_key, r.networks))
+                    ok = ok and c
+                    keys.update(ks)
+            got = own[name] = (ok, frozenset(keys))
+        return got
+
+    obj_by_net: dict[int, str] = {}
+    group_by_set: dict[int, str] = {}
+    for name in sorted(net_objects):
+        complete, keys = obj(name)
+        # One key is one network: host, subnet, and a range that summarizes to one network.
+        if complete and len(keys) == 1:
+            obj_by_net.setdefault(next(iter(keys)), name)
+    for name in sorted(groups):
+        g = groups[name]
+        if g.group_type != "network" or g.cycle:
+            continue
+        order, missing = _reachable_groups(model, name)
+        if missing:
+            continue
+        complete = True
+        keys: set[int] = set()
+        for gname in order:
+            c, ks = members(gname)
+            complete = complete and c
+            keys |= ks
+        if complete and keys:
+            group_by_set.setdefault(_pack(keys), name)
+    return IndexReuse(
+        era=syntax_era(model),
+        used_names=tuple(sorted({*model.network_objects, *model.service_objects, *model.object_groups})),
+        object_by_network=tuple(obj_by_net.items()),
+        group_by_networks=tuple(group_by_set.items()),
+    )
+
+
 class _Builder:
     def __init__(self, model: AsaConfig, era: str, local_host: str, remote_host: str):
         self.model = model
@@ -215,23 +365,16 @@ class _Builder:
         self.remote_host = remote_host
         self.objects: list[dict[str, Any]] = []
         self.groups: list[dict[str, Any]] = []
-        self._obj_by_net: dict[Any, str] = {}
-        self._group_by_set: dict[frozenset, str] = {}
         # Reuse what the peer already has: objects / groups resolving to exactly these networks.
-        for name in sorted(model.network_objects):
-            r = resolve_network_object(model, name)
-            if r.complete and len(r.networks) == 1:
-                self._obj_by_net.setdefault(r.networks[0], name)
-        for name in sorted(model.object_groups):
-            g = model.object_groups[name]
-            if g.group_type != "network" or g.cycle:
-                continue
-            r = resolve_network_group(model, name)
-            if r.complete and r.networks:
-                self._group_by_set.setdefault(frozenset(r.networks), name)
+        reuse = getattr(model, "index_reuse", None)
+        if reuse is None:
+            reuse = reuse_data(model)
+        self._obj_by_net: dict[int, str] = dict(reuse.object_by_network)  # net_key -> name
+        self._group_by_set: dict[int, str] = dict(reuse.group_by_networks)  # nets_key -> name
 
     def _object(self, n: Any) -> str:
-        name = self._obj_by_net.get(n)
+        key = net_key(n)
+        name = self._obj_by_net.get(key)
         if name is not None:
             return name
         base = f"NETWORK_OBJ_{n.network_address}" + ("" if n.prefixlen == n.max_prefixlen else f"_{n.prefixlen}")
@@ -245,7 +388,7 @@ class _Builder:
             )
         obj["name"] = name
         self.objects.append(obj)
-        self._obj_by_net[n] = name
+        self._obj_by_net[key] = name
         return name
 
     def operand(self, nets: tuple, role: str) -> dict[str, Any]:
@@ -254,7 +397,7 @@ class _Builder:
             if self.era == "legacy" or n in (ANY_V4, ANY_V6):
                 return _net(n, self.era)
             return {"kind": "object", "name": self._object(n)}
-        key = frozenset(nets)
+        key = nets_key(nets)
         name = self._group_by_set.get(key)
         if name is None:
             host = self.local_host if role == "local" else self.remote_host
