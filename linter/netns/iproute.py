@@ -122,10 +122,7 @@ _LINK_KEYWORDS: tuple[tuple[str, str, bool], ...] = (
 
 
 def _link_keyword(word: str) -> tuple[str, bool] | None:
-    for kw, how, arg in _LINK_KEYWORDS:
-        if (word == kw) if how == "exact" else matches(word, kw):
-            return kw, arg
-    return None
+    return _kw(word, _LINK_KEYWORDS)
 
 
 def parse_link(args: list[Arg]) -> LinkSpec:
