@@ -333,3 +333,21 @@ def test_readme_documents_each_format_and_integration():
     assert "github/codeql-action/upload-sarif" in readme or "sarif: true" in readme
     assert "codequality:" in readme
     assert "cfglint baseline create" in readme and "--diff-base" in readme
+
+
+def test_staging_one_site_of_the_asymmetric_pair_still_reports_asa001(capsys, monkeypatch):
+    """pre-commit passes only the staged file; the cross-file index comes from the whole project,
+    so staging either site of examples/asa-vpn-asymmetric/broken reports ASA001."""
+    import json
+    from pathlib import Path
+
+    from cfglint.cli import main
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repo)
+    for staged in ("site-a.cfg", "site-b.cfg"):
+        code = main(["check", f"examples/asa-vpn-asymmetric/broken/{staged}", "--format", "json", "--no-cache"])
+        doc = json.loads(capsys.readouterr().out)
+        found = [(d["code"], d["path"]) for d in doc["diagnostics"]]
+        assert ("ASA001", "examples/asa-vpn-asymmetric/broken/site-a.cfg") in found, staged
+        assert code == 1
