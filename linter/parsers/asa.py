@@ -239,6 +239,17 @@ def _mk(cls: Any, **kw: Any) -> Any:
 class _Malformed(Exception):
     """A covered command that cannot be read: becomes a ParseProblem on its line."""
 
+def _mapped_or_pool(toks: list[str], i: int, f: dict, mapped_key: str, pool_key: str) -> int:
+    """NAT's mapped operand at toks[i]: `pat-pool POOL` or a mapped object; returns the next index."""
+    if toks[i] == "pat-pool":
+        if i + 1 >= len(toks):
+            raise _Malformed("pat-pool without a pool")
+        f[pool_key] = toks[i + 1]
+        return i + 2
+    f[mapped_key] = toks[i]
+    return i + 1
+
+
 
 _PORT_OPS = frozenset({"eq", "neq", "lt", "gt", "range"})
 _PORT_OP = {k: k for k in ("eq", "neq", "lt", "gt", "range", "object-group")}
@@ -1423,14 +1434,7 @@ class _Builder:
         i += 3
         if i >= nt:
             raise _Malformed("twice NAT source without its mapped object")
-        if toks[i] == "pat-pool":
-            if i + 1 >= nt:
-                raise _Malformed("pat-pool without a pool")
-            f["source_pat_pool"] = toks[i + 1]
-            i += 2
-        else:
-            f["source_mapped"] = toks[i]
-            i += 1
+        i = _mapped_or_pool(toks, i, f, "source_mapped", "source_pat_pool")
         options: list[str] = []
         while i < nt:
             t = toks[i]
@@ -1472,14 +1476,7 @@ class _Builder:
         i += 1
         if i >= nt:
             raise _Malformed(f"object nat {toks[i - 1]} without a mapped address")
-        if toks[i] == "pat-pool":
-            if i + 1 >= nt:
-                raise _Malformed("pat-pool without a pool")
-            f["pat_pool"] = toks[i + 1]
-            i += 2
-        else:
-            f["mapped"] = toks[i]
-            i += 1
+        i = _mapped_or_pool(toks, i, f, "mapped", "pat_pool")
         options: list[str] = []
         while i < nt:
             t = toks[i]
