@@ -698,12 +698,22 @@ def _run(
 ) -> RunResult:
     # Map, in this process: read, hash, look up.
     pending: list[tuple[int, FileTask, bytes | None]] = []
+    sizes: dict[int, int] = {}
     for i, t in enumerate(tasks):
+        if ctx.cache is None:
+            # Nothing to look up: each file is read when it is parsed, so that the bytes of the
+            # whole tree are never held at once.
+            try:
+                sizes[i] = t.abs_path.stat().st_size
+            except OSError:
+                sizes[i] = 0
+            pending.append((i, t, None))
+            continue
         try:
             data: bytes | None = t.abs_path.read_bytes()
         except OSError:
             data = None
-        if data is not None and ctx.cache is not None:
+        if data is not None:
             from cfglint.cache import entry_key
 
             t.key = entry_key(
@@ -728,9 +738,12 @@ def _run(
     # --ship), more than a worker saves. This process parses those while the workers do the rest.
     local = [p for p in pending if p[1].with_model]
     remote = [p for p in pending if not p[1].with_model]
-    workers, method = _pool_plan(jobs, [(t, len(d) if d is not None else 0) for _, t, d in remote], rules, bool(local))
+    def size(i: int, d: bytes | None) -> int:
+        return len(d) if d is not None else sizes.get(i, 0)
+
+    workers, method = _pool_plan(jobs, [(t, size(i, d)) for i, t, d in remote], rules, bool(local))
     if workers:
-        items = [(i, t, len(d or b"")) for i, t, d in remote]
+        items = [(i, t, size(i, d)) for i, t, d in remote]
         del remote, pending  # the workers read the files themselves: do not hold them all in memory
 
         def local_work() -> None:
@@ -740,7 +753,9 @@ def _run(
 
         left = _map_pool(items, workers, method, ctx, done, local_work)
         pending = local + [(i, tasks[i], None) for i in left]
-    for i, t, data in pending:
+    pending.reverse()
+    while pending:  # popped, so that each file's bytes are let go once it is parsed
+        i, t, data = pending.pop()
         if data is None:
             try:
                 data = t.abs_path.read_bytes()
@@ -832,20 +847,9 @@ def _reduce(
     suppressed_all: list[Diagnostic] = []
     snippets: dict[tuple[str, int], str] = {}
     internal = False
-    all_lines: dict[str, Any] = {}
-
-    def line_of(fr: FileResult, n: int) -> str | None:
-        if not 1 <= n <= fr.n_lines:
-            return None
-        got = fr.lines.get(n)
-        if got is None:  # a line no per-file finding shows (a cross-file one): read the file again
-            full = all_lines.get(fr.path)
-            if full is None:
-                full = all_lines[fr.path] = _reread(abs_of[fr.path], fr)
-            got = full.get(n)
-            if got is None:
-                return None
-        return masker.text(got) or ""
+    # The lines the kept findings show, by file; gathered first so that a file whose lines a
+    # cross-file finding shows is read again once, and only those lines are kept.
+    needed: dict[str, set[int]] = {}
 
     for fr in frs:
         enabled = enabled_of[fr.path]
@@ -879,18 +883,26 @@ def _reduce(
             out.append(_mask_diag(d, masker))
         kept_all.extend(out)
         if out and fr.n_lines:
+            mine = needed.setdefault(fr.path, set())
             for d in out:
-                for ln in {d.line, *(r.span.line for r in d.related if r.span.path == fr.path)}:
-                    text = line_of(fr, ln)
-                    if text is not None:
-                        snippets[(fr.path, ln)] = text
-            for d in out:
+                mine.add(d.line)
                 for r in d.related:
-                    other = by_path.get(r.span.path)
-                    if other is not None and other is not fr:
-                        text = line_of(other, r.span.line)
-                        if text is not None:
-                            snippets[(other.path, r.span.line)] = text
+                    if r.span.path == fr.path:
+                        mine.add(r.span.line)
+                    elif r.span.path in by_path:
+                        needed.setdefault(r.span.path, set()).add(r.span.line)
+    for path in sorted(needed):
+        fr = by_path[path]
+        wanted = {n for n in needed[path] if 1 <= n <= fr.n_lines}
+        missing = {n for n in wanted if n not in fr.lines}
+        # A line no per-file finding shows (a cross-file one's): read the file again, keep those lines.
+        extra = _reread(abs_of[path], fr, missing) if missing else {}
+        for n in sorted(wanted):
+            got = fr.lines.get(n)
+            if got is None:
+                got = extra.get(n)
+            if got is not None:
+                snippets[(path, n)] = masker.text(got) or ""
     kept_all.sort(key=Diagnostic.sort_key)
     suppressed_all.sort(key=Diagnostic.sort_key)
     outcomes.sort(key=lambda f: f.path)
@@ -989,27 +1001,9 @@ def _store_project(key: str, found: dict[str, list[Diagnostic]], frs: list[FileR
     ctx.cache.store(key, blob)
 
 
-class _LazyLines:
-    """A file's display lines, each made (masked, decoded for display) when first asked for: a
-    cross-file finding shows a few lines of a file, and making all of them cost a warm ASA run
-    ~15% of its time."""
-
-    __slots__ = ("_masked", "_kind", "_done")
-
-    def __init__(self, masked: list[str], kind: str):
-        self._masked = masked
-        self._kind = kind
-        self._done: dict[int, str] = {}
-
-    def get(self, n: int) -> str | None:
-        got = self._done.get(n)
-        if got is None and 1 <= n <= len(self._masked):
-            got = self._done[n] = _display_line(self._masked[n - 1], self._kind)
-        return got
-
-
-def _reread(path: Path, fr: FileResult) -> Any:
-    """The display lines of a file (a `.get(n)` mapping), read again for a cross-file finding."""
+def _reread(path: Path, fr: FileResult, wanted: set[int]) -> dict[int, str]:
+    """Display lines `wanted` of a file (secret spans masked), read again for cross-file findings:
+    only those lines are kept, not the file."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -1017,9 +1011,13 @@ def _reread(path: Path, fr: FileResult) -> Any:
     if b"\x00" in data:
         return {}
     lines = decode_lines(data, fr.kind)
+    del data
     if not lines:
         return {}
-    return _LazyLines(mask_lines(lines, fr.spans) if fr.spans else lines, fr.kind)
+    if fr.spans:  # masked over the whole file (a span may cover several lines), then cut
+        lines = mask_lines(lines, fr.spans)
+    out = {n: lines[n - 1] for n in wanted if 1 <= n <= len(lines)}
+    return {n: _display_line(v, fr.kind) for n, v in out.items()}
 
 
 def _display_line(line: str, kind: str) -> str:
