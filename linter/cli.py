@@ -230,7 +230,7 @@ def _settings(args: argparse.Namespace, paths: list[str], cli: dict | None = Non
 
 def _discover(args: argparse.Namespace, paths: list[str], settings):
     from cfglint.discovery import discover
-    from cfglint.kinds import detect_kind, read_head
+    from cfglint.kinds import UNKNOWN, detect_kind, read_head, unreadable_kind
 
     respect = settings.respect_gitignore if args.respect_gitignore is None else args.respect_gitignore
     res = discover(
@@ -250,13 +250,23 @@ def _discover(args: argparse.Namespace, paths: list[str], settings):
             head = read_head(f)
         except OSError:
             head = None
-        kind = detect_kind(f, head or b"", settings.kinds, root=settings.root)
-        if kind is None and head is None and f in res.explicit:
-            kind = "unknown"  # an explicit file we cannot read: reported, never silently skipped
+        if head is None:
+            # A file we cannot read may be a config (content decides): reported (CFG001), never
+            # silently skipped, unless its name or the kinds table says it is not one.
+            kind = unreadable_kind(f, settings.kinds, root=settings.root)
+        else:
+            kind = detect_kind(f, head, settings.kinds, root=settings.root)
         if kind is None:
             unknown.append(f)
         else:
             found.append((f, kind))
+    # A directory that cannot be listed (or an ignore file that cannot be read) hides files: each is
+    # reported like an unreadable file, never a warning only.
+    listed = {p for p, _ in found}
+    for p, _why in res.errors:
+        if p not in listed:
+            listed.add(p)
+            found.append((p, UNKNOWN))
     return found, unknown, res
 
 
@@ -315,9 +325,7 @@ def _lint(args: argparse.Namespace, paths: list[str], *, progress_ok: bool = Fal
     rules = load_rules()  # imported lazily: a rule's module loads when a file of its kind needs it
     meta = rules.metadata()
     selection = RuleSelection(settings, meta)
-    found, _unknown, disc = _discover(args, paths, settings)
-    for p, why in disc.errors:
-        print(f"cfglint: warning: {p}: {why}", file=sys.stderr)
+    found, _unknown, disc = _discover(args, paths, settings)  # disc.errors are among `found`: CFG001
 
     root = settings.root
 

@@ -10,8 +10,10 @@ Configuration files rarely carry a telling extension (`fw1.txt`, `running-config
 3. content sniffing of the file's first bytes (`HEAD_BYTES`): Cisco ASA, DavMail properties,
    Hadoop env shell files, netns/iptables shell scripts.
 
-Content with NUL bytes is binary: no kind, unless a name rule or a glob chose one (the engine then
-reports the file as binary). The head is decoded as latin-1, so no byte sequence can make
+Content with NUL bytes is binary: its kind is sniffed from the complete lines before the first NUL
+only (random bytes have none, so no kind; a config with a NUL-filled tail keeps its kind), unless
+a name rule or a glob chose one. The engine reports a file of a kind with NUL bytes as binary
+(CFG002), never as clean. The head is decoded as latin-1, so no byte sequence can make
 recognition fail: `detect_kind` never raises on content.
 
 Corpus file names flattened with `--` (`bigtop-HEAD--etc-default-bigtop-utils`,
@@ -550,8 +552,14 @@ def detect_kind(
     if not isinstance(head, (bytes, bytearray, memoryview)):
         return None
     head = bytes(head[:HEAD_BYTES])
-    if b"\x00" in head:
-        return None
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        # Binary, or a text file with NUL bytes in it (a crash leaves blocks of NULs at the end of a
+        # file that was being written): recognised from the complete lines before the first NUL
+        # only, so that the engine reports a corrupted config as binary instead of skipping it.
+        head = head[: head.rfind(b"\n", 0, nul) + 1]
+        if not head:
+            return None
     name = parts[-1].lower() if parts else ""
     ext = os.path.splitext(name)[1]
     text = _text(head)
@@ -571,6 +579,30 @@ def detect_kind(
     return None
 
 
+# A file we cannot read: its content cannot tell its kind.
+UNKNOWN = "unknown"
+_SCRIPT_EXTS = frozenset({".properties", ".sh", ".bash", ".zsh", ".ksh"})
+
+
+def unreadable_kind(
+    path: str | os.PathLike[str],
+    kind_globs: Mapping[str, str] | None = None,
+    root: Path | None = None,
+) -> str | None:
+    """The kind to give a file whose content cannot be read: the one a name rule or a glob gives,
+    else `UNKNOWN` (the engine reports it as unreadable, CFG001) unless its name says it is not a
+    configuration file of any kind (`.py`, `.md`, ... ) or the kinds table ignores it."""
+    kind = detect_kind(path, b"", kind_globs, root)
+    if kind is not None:
+        return kind
+    if kind_globs and _glob_kind(path, kind_globs, root) is None:
+        return None  # the project says: not linted
+    ext = os.path.splitext(os.path.basename(os.fsdecode(os.fspath(path))).lower())[1]
+    if ext in _NON_CONFIG_EXTS and ext not in _SCRIPT_EXTS:
+        return None
+    return UNKNOWN
+
+
 __all__ = [
     "ASA",
     "DAVMAIL",
@@ -581,7 +613,9 @@ __all__ = [
     "KIND_DESCRIPTIONS",
     "NETNS",
     "SHELL_PROFILE",
+    "UNKNOWN",
     "detect_kind",
     "read_head",
+    "unreadable_kind",
     "validate_kind",
 ]

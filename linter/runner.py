@@ -234,8 +234,7 @@ def parse_file(
         try:
             data = abs_path.read_bytes()
         except OSError as e:
-            reason = e.strerror or type(e).__name__
-            diags.append(make_diagnostic(_engine("CFG001"), span(), f"cannot read file: {reason}", anchor="file"))
+            diags.append(make_diagnostic(_engine("CFG001"), span(), _unreadable(abs_path, e), anchor="file"))
             return _Parsed(shown, abs_path, kind, None, [], diags, enabled, crashed)
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -303,6 +302,18 @@ def parse_file(
             )
             _debug_trace()
     return _Parsed(shown, abs_path, kind, model, lines, diags, enabled, crashed)
+
+
+def _unreadable(path: Path, e: OSError) -> str:
+    """Why `path` could not be read: a directory (discovery could not list it) says so."""
+    if isinstance(e, IsADirectoryError) or path.is_dir():
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as listing:
+            e = listing
+        return f"cannot list directory: {e.strerror or type(e).__name__}; the files in it are not linted"
+    return f"cannot read file: {e.strerror or type(e).__name__}"
 
 
 def _debug_trace() -> None:

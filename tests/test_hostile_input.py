@@ -36,6 +36,8 @@ BAD = {
     "bad/latin1/fw.cfg": "CFG003",
     "bad/badutf8/netns.sh": "CFG003",
     "bad/truncated/fw.cfg": "CFG004",
+    "bad/binary/asa-header.cfg": "CFG002",
+    "bad/nultail/fw1.txt": "CFG002",
 }
 UNREADABLE = "bad/unreadable/davmail.properties"
 VANISHING = "bad/vanish/fw.cfg"
@@ -59,8 +61,10 @@ def _build(root: Path) -> None:
     noise = bytes((i * 7919 + 13) % 256 for i in range(4096))  # contains NULs and invalid UTF-8
     w("binary/fw.cfg", noise)  # no ASA content: not recognised as a config at all (not "clean")
     w("binary/davmail.properties", noise)
-    # Binary content under a sniffed name has no kind (kinds.py: NUL in the head), even after an ASA header.
+    # Binary content is recognised from the complete lines before its first NUL only: an ASA header
+    # then noise is a corrupted ASA config (reported binary), noise alone has no kind.
     w("binary/asa-header.cfg", b"ASA Version 9.8(4)\n" + noise)
+    w("nultail/fw1.txt", asa + b"\x00" * 8192)  # what a crash during a write leaves
     w("truncated/fw.cfg", asa[: len(asa) // 2 + 7])
     w("nul/hadoop-env.sh", had[:40] + b"\x00\x00" + had[40:])
     for name, data in (("fw.cfg", asa), ("davmail.properties", dav), ("hadoop-env.sh", had), ("netns.sh", net)):
@@ -120,7 +124,7 @@ def _check_report(doc: dict, unreadable_simulated: bool) -> None:
     # leaves JAVA_HOME unset (HDP001); an empty fw.cfg / netns.sh has no content to recognise.
     assert "bad/empty/davmail.properties" not in codes
     assert codes.get("bad/empty/hadoop-env.sh") == {"HDP001"}
-    assert not any(p.startswith(("bad/empty/fw.cfg", "bad/empty/netns.sh", "bad/binary/fw.cfg", "bad/binary/asa-header.cfg"))
+    assert not any(p.startswith(("bad/empty/fw.cfg", "bad/empty/netns.sh", "bad/binary/fw.cfg"))
                for p in codes)
     # Links are skipped, never followed into a loop or reported as findings.
     assert not any("loop" in p or "dangling" in p for p in codes)
@@ -186,3 +190,59 @@ def test_a_huge_value_does_not_make_a_huge_message(tmp_path, capsys, monkeypatch
     assert [d["code"] for d in doc["diagnostics"]] == ["DAV012"]
     assert len(doc["diagnostics"][0]["message"]) < 1000
     assert len(out) < MAX_MESSAGE + 5000
+
+
+def _without_dac_override() -> list[str] | None:
+    """A command prefix under which permissions apply to this user: none needed for a normal user;
+    for root, util-linux `setpriv` dropping the capabilities that bypass them. None: impossible here."""
+    if os.geteuid() != 0:
+        return []
+    exe = shutil.which("setpriv")
+    if exe is None:
+        return None
+    prefix = [exe, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    import tempfile
+
+    with tempfile.NamedTemporaryFile() as f:
+        os.chmod(f.name, 0)
+        probe = subprocess.run([*prefix, sys.executable, "-c", f"open({f.name!r}).close()"], capture_output=True)
+    return prefix if probe.returncode != 0 else None
+
+
+def test_subprocess_unreadable_files_and_directories(tmp_path):
+    """For real (no monkeypatch): an unreadable config whose name gives no kind, an unreadable
+    davmail.properties, a directory that cannot be listed. Each is a CFG001 finding; the readable
+    files beside them keep theirs; files that are not configs by name are not reported."""
+    prefix = _without_dac_override()
+    if prefix is None:
+        pytest.skip("cannot drop the capabilities that let root read anything (no setpriv)")
+    root = tmp_path / "t"
+    shutil.copytree(EXAMPLES / "davmail-thunderbird" / "broken", root / "good")
+    (root / "locked").mkdir()
+    shutil.copy(EXAMPLES / "asa-vpn-asymmetric" / "broken" / "site-a.cfg", root / "locked" / "fw.cfg")
+    shutil.copy(EXAMPLES / "asa-vpn-asymmetric" / "broken" / "site-a.cfg", root / "fw1.txt")
+    (root / "dav").mkdir()
+    shutil.copy(EXAMPLES / "davmail-thunderbird" / "broken" / "davmail.properties", root / "dav" / "davmail.properties")
+    (root / "notes.md").write_text("# notes\n")
+    for p in (root / "locked", root / "fw1.txt", root / "dav" / "davmail.properties", root / "notes.md"):
+        p.chmod(0)
+    try:
+        p = subprocess.run([*prefix, sys.executable, "-m", "cfglint", "check", ".", "--format", "json", "--no-cache"],
+                           cwd=root, capture_output=True, timeout=120)
+    finally:
+        for q in (root / "locked", root / "fw1.txt", root / "dav" / "davmail.properties", root / "notes.md"):
+            q.chmod(0o755)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 1, err
+    assert "Traceback" not in err
+    doc = json.loads(p.stdout)
+    by_path: dict[str, set[str]] = {}
+    for d in doc["diagnostics"]:
+        by_path.setdefault(d["path"], set()).add(d["code"])
+    assert by_path.pop("fw1.txt") == {"CFG001"}
+    assert by_path.pop("dav/davmail.properties") == {"CFG001"}
+    locked = [d for d in doc["diagnostics"] if d["path"] == "locked"]
+    assert [d["code"] for d in locked] == ["CFG001"] and "cannot list directory" in locked[0]["message"]
+    by_path.pop("locked")
+    assert "DAV001" in by_path.pop("good/davmail.properties")
+    assert by_path == {}  # notes.md (not a config by name) is not reported

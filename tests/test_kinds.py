@@ -354,8 +354,13 @@ def test_hadoop_env_name_wins_over_netns():
 
 
 def test_binary_content():
-    assert kind("fw1.txt", b"ASA Version 9.8\n\x00\x01") is None
+    # Recognised from the complete lines before the first NUL only: the engine then reports the
+    # file as binary (CFG002) instead of skipping a corrupted config.
+    assert kind("fw1.txt", b"ASA Version 9.8\n\x00\x01") == ASA
+    assert kind("fw1.txt", b"ASA Version 9.8\nhostname fw\n" + b"\x00" * 4096) == ASA
+    assert kind("fw1.txt", b"ASA Version 9.8\x00\n") is None  # no complete line before it
     assert kind("setup.sh", b"ip link\x00") is None
+    assert kind("fw.cfg", bytes((i * 7919 + 13) % 256 for i in range(4096))) is None  # noise
     assert kind("fw1.bin", b"\x00\x00", kind_globs={"*.bin": "asa"}) == ASA
 
 
