@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,7 +84,7 @@ class _Parsed:
     abs_path: Path
     kind: str
     model: SourceModel | None
-    lines: list[str]
+    lines: Sequence[str]
     diagnostics: list[Diagnostic]
     enabled: frozenset[str]
     crashed: set[str]
@@ -176,6 +176,63 @@ def decode_lines(data: bytes, kind: str) -> list[str]:
 
 
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")
+_LINE_END_B = re.compile(rb"\r\n|\r|\n")
+
+
+class SourceLines(Sequence):
+    """The lines `decode_lines(data, kind)` gives, each decoded when it is asked for: the engine
+    needs a few lines of a file (the ones findings show, directives, secret spans), and decoding
+    them all up front held a second copy of every file (of a 30 MB one-line file, 30 MB more).
+
+    Line ends are found in the bytes: in UTF-8 and ISO-8859-1 the bytes CR and LF are those
+    characters and nothing else, and an invalid sequence never runs across them, so a line decoded
+    alone is the line of the whole decoded text (tests/test_source_lines.py holds them equal)."""
+
+    __slots__ = ("_data", "_enc", "_bounds")
+
+    def __init__(self, data: bytes, kind: str):
+        from array import array
+
+        self._data = data
+        self._enc = KIND_ENCODING.get(kind, "utf-8")
+        bounds = array("q", [0])  # start0, end0, start1, end1, ...
+        if b"\r" in data:
+            for m in _LINE_END_B.finditer(data):
+                bounds.append(m.start())
+                bounds.append(m.end())
+        else:
+            at = data.find(b"\n")
+            while at >= 0:
+                bounds.append(at)
+                bounds.append(at + 1)
+                at = data.find(b"\n", at + 1)
+        bounds.append(len(data))
+        self._bounds = bounds
+
+    def __len__(self) -> int:
+        return len(self._bounds) // 2
+
+    def _line(self, i: int) -> str:
+        b = self._bounds
+        # Decoded from a view of the bytes: a 30 MB line is not copied as bytes first.
+        text = str(memoryview(self._data)[b[2 * i] : b[2 * i + 1]], self._enc, "replace")
+        if i == 0 and text.startswith("\ufeff"):
+            text = text[1:]
+        return text
+
+    def __getitem__(self, i):  # type: ignore[override]
+        n = len(self)
+        if isinstance(i, slice):
+            return [self._line(k) for k in range(*i.indices(n))]
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return self._line(i)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self._line(i)
 
 
 class _Meta:
@@ -259,7 +316,7 @@ def parse_file(
                     anchor="encoding",
                 )
             )
-    lines = decode_lines(data, kind)
+    lines = SourceLines(data, kind)
     parser = parser_for(kind)
     if parser is None:
         return _Parsed(shown, abs_path, kind, None, lines, diags, enabled, crashed)
@@ -335,12 +392,80 @@ def _wanted_lines(path: str, diagnostics: Sequence[Diagnostic], directives: Sequ
     return wanted
 
 
-def _display_lines(lines: list[str], spans: list, kind: str, wanted: set[int] | None) -> dict[int, str]:
+def _display_lines(lines: Sequence[str], spans: list, kind: str, wanted: set[int] | None) -> dict[int, str]:
     if not lines:
         return {}
-    masked = mask_lines(lines, spans) if spans else lines
-    numbers = range(1, len(masked) + 1) if wanted is None else sorted(n for n in wanted if 1 <= n <= len(masked))
-    return {n: _display_line(masked[n - 1], kind) for n in numbers}
+    numbers = range(1, len(lines) + 1) if wanted is None else sorted(n for n in wanted if 1 <= n <= len(lines))
+    if spans and wanted is None:
+        masked = mask_lines(list(lines), spans)
+        return {n: _cut_line(_display_line(masked[n - 1], kind)) for n in numbers}
+    out = {}
+    for n in numbers:
+        line = lines[n - 1]
+        if spans:  # the secret spans over this line only (mask_lines on the whole file is the same)
+            mine = [sp for sp in spans if sp.line <= n <= sp.last_line]
+            if mine:
+                line = _mask_one(line, n, mine)
+        out[n] = _cut_line(_display_line(line, kind))
+    return out
+
+
+def _mask_one(line: str, n: int, spans: list) -> str:
+    """`mask_lines` for line `n` alone (`spans` are those that cover it)."""
+    from cfglint.secrets import MASK
+
+    for sp in sorted(spans, key=lambda s: (s.line, s.column), reverse=True):
+        first, last = sp.line, sp.last_line
+        start = sp.column - 1 if n == first else len(line) - len(line.lstrip())
+        end = (sp.end_column - 1) if (n == last and sp.end_column is not None) else len(line)
+        start = max(0, min(start, len(line)))
+        end = max(start, min(end, len(line)))
+        if end > start:
+            line = line[:start] + MASK + line[end:]
+    return line
+
+
+# A source line longer than this is shown cut, with a marker saying how much is left out: a 30 MB
+# one-line file must make neither a 30 MB report nor a 30 MB copy kept until the end of the run.
+MAX_SNIPPET = 1_000
+_CUT_RE = re.compile(r" \.\.\.\[(\d+) more characters\]$")
+
+
+def _cut_line(line: str) -> str:
+    if len(line) <= MAX_SNIPPET:
+        return line
+    return f"{line[:MAX_SNIPPET]} ...[{len(line) - MAX_SNIPPET} more characters]"
+
+
+def split_cut(snippet: str) -> tuple[str, str]:
+    """(the source text, the cut marker or "") of a snippet line: reporters draw spans on the first."""
+    m = _CUT_RE.search(snippet)
+    if m is None:
+        return snippet, ""
+    return snippet[: m.start()], snippet[m.start() :]
+
+
+def _mask_snippet(text: str, masker: Masker) -> str:
+    """Mask a snippet line with every secret of the run. A cut line first loses any tail that could
+    be the beginning of a secret the cut went through (masking needs the whole value to see it)."""
+    head, cut = split_cut(text)
+    if cut and masker:
+        trimmed = _trim_partial_secret(head, masker._secrets)  # noqa: SLF001 - the run's secrets
+        if len(trimmed) < len(head):
+            more = int(_CUT_RE.search(cut).group(1)) + len(head) - len(trimmed)  # type: ignore[union-attr]
+            head, cut = trimmed, f" ...[{more} more characters]"
+    return (masker.text(head) or "") + cut
+
+
+def _trim_partial_secret(text: str, secrets: Iterable[str]) -> str:
+    """`text` without its longest tail that is a proper beginning of one of `secrets`."""
+    cut = 0
+    for s in secrets:
+        for k in range(min(len(s) - 1, len(text)), cut, -1):
+            if text.endswith(s[:k]):
+                cut = k
+                break
+    return text[: len(text) - cut] if cut else text
 
 
 def _map_parse(task: FileTask, data: bytes | None, ctx: _MapContext) -> FileResult:
@@ -400,7 +525,7 @@ def _map_parse(task: FileTask, data: bytes | None, ctx: _MapContext) -> FileResu
 
 
 def _store(
-    task: FileTask, data: bytes, lines: list[str], fr: FileResult, redactor: Any, ctx: _MapContext, blob: bytes | None
+    task: FileTask, data: bytes, lines: Sequence[str], fr: FileResult, redactor: Any, ctx: _MapContext, blob: bytes | None
 ) -> bool:
     from cfglint.cache import Entry, dumps, entry_key, redact_object
 
@@ -449,7 +574,7 @@ def _from_entry(task: FileTask, data: bytes, entry: Any, ctx: _MapContext) -> Fi
     needs_lines = entry.n_lines and (
         entry.secret_offsets or entry.spans or entry.diagnostics or entry.directives or entry.directive_problems
     )
-    lines = decode_lines(data, task.kind) if needs_lines else []
+    lines: Sequence[str] = SourceLines(data, task.kind) if needs_lines else []
     secrets: list[str] = []
     if entry.secret_offsets:
         text = "\n".join(lines)
@@ -913,7 +1038,7 @@ def _reduce(
             if got is None:
                 got = extra.get(n)
             if got is not None:
-                snippets[(path, n)] = masker.text(got) or ""
+                snippets[(path, n)] = _mask_snippet(got, masker)
     kept_all.sort(key=Diagnostic.sort_key)
     suppressed_all.sort(key=Diagnostic.sort_key)
     outcomes.sort(key=lambda f: f.path)
@@ -1021,14 +1146,7 @@ def _reread(path: Path, fr: FileResult, wanted: set[int]) -> dict[int, str]:
         return {}
     if b"\x00" in data:
         return {}
-    lines = decode_lines(data, fr.kind)
-    del data
-    if not lines:
-        return {}
-    if fr.spans:  # masked over the whole file (a span may cover several lines), then cut
-        lines = mask_lines(lines, fr.spans)
-    out = {n: lines[n - 1] for n in wanted if 1 <= n <= len(lines)}
-    return {n: _display_line(v, fr.kind) for n, v in out.items()}
+    return _display_lines(SourceLines(data, fr.kind), fr.spans, fr.kind, wanted)
 
 
 def _display_line(line: str, kind: str) -> str:

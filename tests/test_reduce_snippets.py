@@ -85,3 +85,39 @@ def test_reread_keeps_only_the_wanted_lines(tmp_path):
     assert runner._reread(p, fr, {3, 999, 5000}) == {3: "line 3", 999: "line 999"}
     p.unlink()
     assert runner._reread(p, fr, {3}) == {}  # vanished since: no line, no crash
+
+
+def test_a_huge_line_is_shown_cut(tmp_path, monkeypatch, capsys):
+    """A 3 MB one-line value: the report shows the first MAX_SNIPPET characters of the line and
+    says how many are left out (no 3 MB snippet, no 3 MB caret line)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "davmail.properties").write_bytes(b"davmail.server=" + b"y" * 3_000_000 + b"\n")
+    code = main(["check", ".", "--no-cache", "-j1", "--select", "DAV012", "--color", "never"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert len(out) < 3 * runner.MAX_SNIPPET + 2000
+    shown = [ln for ln in out.splitlines() if ln.startswith("1 | ")]
+    assert len(shown) == 1 and shown[0].endswith(f" ...[{3_000_015 - runner.MAX_SNIPPET} more characters]")
+    carets = [ln for ln in out.splitlines() if "^" in ln]
+    assert carets and all(len(c) < runner.MAX_SNIPPET + 20 for c in carets)
+
+
+def test_a_cut_never_leaves_the_beginning_of_a_secret():
+    from cfglint.secrets import Masker
+
+    secret = "Canary-Cut-Secret-77"
+    masker = Masker([secret])
+    n = runner.MAX_SNIPPET
+    for at in (n - 1, n - 5, n - len(secret) + 1, n - len(secret), n - 30):
+        line = "x" * at + secret + "y" * 50
+        shown = runner._mask_snippet(runner._cut_line(line), masker)
+        head, cut = runner.split_cut(shown)
+        assert cut, at
+        assert not any(head.endswith(secret[:k]) for k in range(1, len(secret))), at
+        assert secret not in shown
+        kept = len(head.replace("****", secret)) if "****" in head else len(head)
+        more = int(cut.split("[")[1].split(" ")[0])
+        assert kept + more == len(line), at  # the marker still counts what is left out
+    assert runner._trim_partial_secret("abcCan", ["Canary"]) == "abc"
+    assert runner._trim_partial_secret("abcCanary", ["Canary"]) == "abcCanary"  # whole: masked later
+    assert runner._trim_partial_secret("abc", []) == "abc"

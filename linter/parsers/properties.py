@@ -381,10 +381,13 @@ def build_entry(ll: LogicalLine, pos: _Positions) -> PropEntry:
         else:
             value_span = pos.span(ll.end, ll.end)
 
-    raw = src.text[line_start : ll.end]
     continued = ll.last_line != ll.first_line
-    if continued:
-        raw = _TERMINATOR_RE.sub("\n", raw)
+    if not continued and segments[0][0] == line_start and len(buf) == ll.end - line_start:
+        raw = buf  # the line itself (no indentation): the same string, not a second copy of it
+    else:
+        raw = src.text[line_start : ll.end]
+        if continued:
+            raw = _TERMINATOR_RE.sub("\n", raw)
     return PropEntry(
         span=span,
         key=key,

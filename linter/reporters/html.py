@@ -271,7 +271,9 @@ def _source(result: RunResult, path: str, line: int, column: int, end_line: int,
         text = result.snippet(path, n)
         if text is None:
             continue
-        text = _clean(result.masker.text(text))
+        from cfglint.runner import split_cut
+
+        text, cut = split_cut(_clean(result.masker.text(text)))
         start = min(max(column - 1, 0) if n == line else 0, len(text))
         if n != end_line or end_column <= 0:
             stop = len(text)  # the span goes on below (or its end is unknown): to the end of the line
@@ -279,7 +281,7 @@ def _source(result: RunResult, path: str, line: int, column: int, end_line: int,
             stop = min(start + 1, len(text))  # a point: one character
         else:
             stop = min(max(end_column - 1, start), len(text))
-        out.append(SourceLine(n, text[:start], text[start:stop], text[stop:]))
+        out.append(SourceLine(n, text[:start], text[start:stop], text[stop:] + cut))
     return out
 
 

@@ -75,7 +75,10 @@ class ConciseReporter(TextReporter):
 def _frame(snippet: str | None, line: int, col: int, d: Diagnostic | None, st: _Style, indent: str = "") -> list[str]:
     if snippet is None:
         return []
-    text = _printable(snippet)
+    from cfglint.runner import split_cut
+
+    source, cut = split_cut(snippet)
+    text = _printable(source)
     w = len(str(line))
     pad = " " * w
     if d is not None and d.end_line == d.line and d.end_column > d.column:
@@ -89,7 +92,7 @@ def _frame(snippet: str | None, line: int, col: int, d: Diagnostic | None, st: _
     caret = " " * start + "^" * width
     return [
         f"{indent}{pad} |",
-        f"{indent}{line} | {text}",
+        f"{indent}{line} | {text}{cut}",
         f"{indent}{pad} | {st(caret, '1;31')}",
     ]
 
