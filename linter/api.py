@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 if TYPE_CHECKING:
     from cfglint.models.base import SourceModel, Span
 
-# The pydantic models (Span, Node, Comment, ParseProblem, SourceModel) live in cfglint.models.base and
-# are loaded on first use (`from cfglint.api import Span` works as always): importing pydantic and
-# building them costs ~0.1 s that a run with nothing to parse (`--version`, an empty tree) skips.
+# The models (Span, Node, Comment, ParseProblem, SourceModel: frozen slotted dataclasses) live in
+# cfglint.models.base and are loaded on first use (`from cfglint.api import Span` works as always): a run
+# with nothing to parse (`--version`, an empty tree) does not build their classes.
 _MODEL_NAMES = frozenset({"Span", "Node", "Comment", "ParseProblem", "SourceModel"})
 
 

@@ -3,8 +3,8 @@
 One entry per file, named by a key that is the SHA-256 of everything the map step of that file
 depends on (see `entry_key`): the file's bytes, the path it is shown as, its kind, the per-file rules
 enabled on it and their options, whether its model is kept for the cross-file rules, and the engine
-(cfglint's version and the size and time of each file of its code, the installed plugins, Python
-and pydantic). An entry
+(cfglint's version and the size and time of each file of its code, the installed plugins, Python,
+and the pickle layout of the models, `MODEL_FORMAT`). An entry
 holds what the map step produced: the per-file findings (before suppressions and severity overrides,
 which are applied on every run), the file's parsed suppression directives, the positions of its
 secrets, and its model (redacted) when a cross-file rule needs it. A warm run reads and hashes every
@@ -19,7 +19,7 @@ Layout::
       v1/.pruned                      when the last pruning ran
 
 An entry is `MAGIC + sha256(payload) + payload`, the payload a pickle read back by an unpickler that
-only builds cfglint, pydantic and a few standard-library classes: a truncated, corrupted or foreign
+only builds cfglint's and a few standard-library classes: a truncated, corrupted or foreign
 entry is a miss, never a crash, and a poisoned one cannot run code. Entries are written to a temporary
 file and renamed (atomic), so concurrent runs can share the directory; a cache directory that cannot
 be created or written disables the cache for that run (one warning).
@@ -60,6 +60,9 @@ from typing import Any
 
 DEFAULT_DIR = ".cfglint_cache"
 FORMAT = 1
+# How models are pickled, in the engine salt: entries written with another layout are misses (and
+# age out). 1: pydantic models; 2: cfglint's frozen slotted dataclasses (cfglint.models.base).
+MODEL_FORMAT = 2
 MAGIC = b"CFGLINT-CACHE\x00\x01"
 KEY_FILE = "key"
 KEY_BYTES = 32
@@ -203,7 +206,7 @@ _ATOMS = frozenset({int, float, complex, bool, type(None), range, slice, type})
 _ATOM, _LIST, _TUPLE, _NAMEDTUPLE, _OTHERTUPLE, _DICT, _SET, _STRSUB, _BYTES, _MODEL, _SECRET, _DATACLASS = range(12)
 
 
-def _classify(t: type, pyd: Any) -> tuple:
+def _classify(t: type, model_base: type, secret_type: type) -> tuple:
     """How to walk instances of `t` (computed once per type)."""
     if t in _ATOMS or issubclass(t, (enum.Enum, type)):
         return (_ATOM,)
@@ -221,13 +224,10 @@ def _classify(t: type, pyd: Any) -> tuple:
         return (_STRSUB,)
     if issubclass(t, (bytes, bytearray)):
         return (_BYTES,)
-    if pyd is not None:
-        base_model, secret_types = pyd
-        if issubclass(t, base_model):
-            fields = getattr(t, "__pydantic_fields__", None) or getattr(t, "model_fields", {})
-            return (_MODEL, frozenset(fields), getattr(t, "__private_attributes__", None) or {})
-        if issubclass(t, secret_types):
-            return (_SECRET,)
+    if issubclass(t, model_base):
+        return (_MODEL, t.__model_fields__, bool(t.__private_attributes__))
+    if issubclass(t, secret_type):
+        return (_SECRET,)
     if dataclasses.is_dataclass(t):
         names = tuple(f.name for f in dataclasses.fields(t))
         return (_DATACLASS, names, "__dict__" in dir(t) and not hasattr(t, "__slots__"))
@@ -236,15 +236,17 @@ def _classify(t: type, pyd: Any) -> tuple:
 
 def redact_object(obj: Any, fn: Callable[[str], str], keep: Iterable[str] = ()) -> Any:
     """A copy of `obj` with every string passed through `fn` (strings in `keep` are left alone):
-    pydantic models (their fields and extras; private attributes start from their defaults),
-    dataclasses (frozen and slotted included), named tuples, tuples, lists, dicts (keys too), sets,
-    bytes (as ISO-8859-1 and UTF-8 text) and pydantic `SecretStr`. Enum members and other objects
-    are kept as they are. Unchanged parts are shared with the original."""
+    models (cfglint.models.base: their fields; private attributes start from their defaults, so a
+    model with private attributes is always copied), dataclasses (frozen and slotted included),
+    named tuples, tuples, lists, dicts (keys too), sets, bytes (as ISO-8859-1 and UTF-8 text) and
+    `SecretStr`. Enum members and other objects are kept as they are. Unchanged parts are shared
+    with the original."""
+    from cfglint.models.base import Model, SecretStr, rebuilt
+
     keep = frozenset(keep)
     memo: dict[int, Any] = {}
     strings: dict[str, str] = {}
     kinds: dict[type, tuple] = {}
-    pyd = _pydantic_types()
     atoms = _ATOMS
 
     def walk(o: Any) -> Any:
@@ -262,7 +264,7 @@ def redact_object(obj: Any, fn: Callable[[str], str], keep: Iterable[str] = ()) 
             return o
         how = kinds.get(t)
         if how is None:
-            how = kinds[t] = _classify(t, pyd)
+            how = kinds[t] = _classify(t, Model, SecretStr)
         tag = how[0]
         if tag == _ATOM:
             return o
@@ -329,26 +331,22 @@ def redact_object(obj: Any, fn: Callable[[str], str], keep: Iterable[str] = ()) 
             return _dataclass(o, t, how[1], how[2])
         return o
 
-    def _model(o: Any, t: type, fields: frozenset, private_attrs: dict) -> Any:
-        d = o.__dict__
-        new_d = None
-        for k, v in d.items():
-            if k not in fields:
-                if new_d is None:
-                    new_d = {kk: vv for kk, vv in d.items() if kk in fields}
-                continue
+    def _model(o: Any, t: type, names: tuple, has_private: bool) -> Any:
+        values = None
+        for n in names:
+            v = getattr(o, n)
             if type(v) in atoms:
                 continue
             w = walk(v)
             if w is not v:
-                if new_d is None:
-                    new_d = {kk: vv for kk, vv in d.items() if kk in fields}
-                new_d[k] = w
-        extra = getattr(o, "__pydantic_extra__", None)
-        new_extra = walk(extra) if extra else extra
-        if new_d is None and new_extra is extra and not (private_attrs and getattr(o, "__pydantic_private__", None)):
-            return o
-        return _rebuilt(o, t, new_d if new_d is not None else dict(d), new_extra, private_attrs)
+                if values is None:
+                    values = {k: getattr(o, k) for k in names}
+                values[n] = w
+        if values is None:
+            if not has_private:
+                return o
+            values = {k: getattr(o, k) for k in names}
+        return rebuilt(o, values)
 
     def _dataclass(o: Any, t: type, names: tuple, has_dict: bool) -> Any:
         changed = None
@@ -374,28 +372,18 @@ def redact_object(obj: Any, fn: Callable[[str], str], keep: Iterable[str] = ()) 
     return walk(obj)
 
 
-def _rebuilt(o: Any, t: type, d: dict, extra: Any, private_attrs: dict) -> Any:
-    """The copy of pydantic model `o` that `redact_object` makes: fields `d`, extras `extra`, private
-    attributes from their defaults."""
-    new = t.__new__(t)
-    object.__setattr__(new, "__dict__", d)
-    object.__setattr__(new, "__pydantic_fields_set__", set(getattr(o, "__pydantic_fields_set__", ()) or ()))
-    object.__setattr__(new, "__pydantic_extra__", extra)
-    object.__setattr__(new, "__pydantic_private__", _private_defaults(private_attrs) if private_attrs else None)
-    return new
-
-
 def replace_fields(o: Any, changes: dict) -> Any:
-    """A copy of pydantic model `o` with some fields replaced, built exactly as `redact_object` builds
-    its copies (for `SourceModel.redacted` overrides that touch only the fields holding secrets).
-    Returns `o` itself when nothing changes and it has no private attributes to reset."""
-    t = type(o)
-    private_attrs = getattr(t, "__private_attributes__", None) or {}
-    if not changes and not (private_attrs and getattr(o, "__pydantic_private__", None)):
+    """A copy of model `o` with some fields replaced, built exactly as `redact_object` builds its
+    copies (private attributes from their defaults; for `SourceModel.redacted` overrides that touch
+    only the fields holding secrets). Returns `o` itself when nothing changes and it has no private
+    attributes to reset."""
+    from cfglint.models.base import fields_dict, rebuilt
+
+    if not changes and not type(o).__private_attributes__:
         return o
-    d = dict(o.__dict__)
-    d.update(changes)
-    return _rebuilt(o, t, d, getattr(o, "__pydantic_extra__", None), private_attrs)
+    values = fields_dict(o)
+    values.update(changes)
+    return rebuilt(o, values)
 
 
 def _rebuild_mapping(t: type, pairs: list) -> Any:
@@ -418,45 +406,14 @@ def _redact_bytes(b: bytes | bytearray, fn: Callable[[str], str]) -> Any:
     return type(b)(out)
 
 
-def _pydantic_types() -> tuple[type, tuple[type, ...]] | None:
-    if "pydantic" not in sys.modules:
-        return None
-    try:
-        from pydantic import BaseModel, SecretBytes, SecretStr
-    except ImportError:  # pragma: no cover
-        return None
-    return BaseModel, (SecretStr, SecretBytes)
-
-
 def fresh_private(model: Any) -> Any:
-    """A shallow copy of a pydantic model whose private attributes (memos) start afresh, so that what
-    a per-file rule memoised is not shipped or cached with it."""
-    t = type(model)
-    private_attrs = getattr(t, "__private_attributes__", None)
-    if not private_attrs or not getattr(model, "__pydantic_private__", None):
+    """A shallow copy of a model whose private attributes (memos) start afresh, so that what a
+    per-file rule memoised is not shipped or cached with it."""
+    from cfglint.models.base import fields_dict, rebuilt
+
+    if not getattr(type(model), "__private_attributes__", None):
         return model
-    new = t.__new__(t)
-    object.__setattr__(new, "__dict__", dict(model.__dict__))
-    object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
-    object.__setattr__(new, "__pydantic_extra__", model.__pydantic_extra__)
-    object.__setattr__(new, "__pydantic_private__", _private_defaults(private_attrs))
-    return new
-
-
-def _private_defaults(private_attrs: dict) -> dict:
-    """Fresh values of a pydantic model's private attributes (what model_post_init would set)."""
-    import copy
-
-    from pydantic_core import PydanticUndefined
-
-    out = {}
-    for name, attr in private_attrs.items():
-        factory = getattr(attr, "default_factory", None)
-        if factory is not None:
-            out[name] = factory()
-        elif getattr(attr, "default", PydanticUndefined) is not PydanticUndefined:
-            out[name] = copy.deepcopy(attr.default)
-    return out
+    return rebuilt(model, fields_dict(model))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -519,7 +476,7 @@ _SAFE_BUILTINS = frozenset(
     {"set", "frozenset", "list", "dict", "tuple", "str", "bytes", "bytearray", "int", "float", "complex",
      "bool", "slice", "range", "object", "NoneType"}
 )
-_SAFE_MODULES = ("cfglint.", "pydantic.", "pydantic_core.")
+_SAFE_MODULES = ("cfglint.",)
 _SAFE_STDLIB = {
     "collections": {"OrderedDict", "defaultdict", "deque"},
     "pathlib": {"Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"},
@@ -531,7 +488,7 @@ _SAFE_STDLIB = {
 
 
 class _Unpickler(pickle.Unpickler):
-    """Builds only classes of cfglint, pydantic and a few standard types (and copyreg's helper)."""
+    """Builds only classes of cfglint and a few standard types (and copyreg's helper)."""
 
     def find_class(self, module: str, name: str) -> Any:
         if module == "copyreg" and name == "_reconstructor":
@@ -539,7 +496,7 @@ class _Unpickler(pickle.Unpickler):
         if module == "builtins":
             if name in _SAFE_BUILTINS:
                 return super().find_class(module, name)
-        elif module in ("cfglint", "pydantic", "pydantic_core") or module.startswith(_SAFE_MODULES) or name in _SAFE_STDLIB.get(module, ()):
+        elif module == "cfglint" or module.startswith(_SAFE_MODULES) or name in _SAFE_STDLIB.get(module, ()):
             obj = super().find_class(module, name)
             if isinstance(obj, type):
                 return obj
@@ -783,7 +740,7 @@ def engine_salt() -> bytes:
     """What every entry depends on besides its file: the cache format, cfglint's version, the size and
     modification time of every file of its code (so an edited rule or parser in a development
     install never reads stale entries; ~1 ms, where hashing the code took ~50 ms), the plugins
-    installed, Python's version and pydantic's files (its pickles must match it)."""
+    installed, Python's version and the models' pickle layout (`MODEL_FORMAT`)."""
     global _SALT
     if _SALT is not None:
         return _SALT
@@ -793,7 +750,7 @@ def engine_salt() -> bytes:
     import cfglint.rules
 
     h = hashlib.sha256()
-    h.update(f"cfglint-cache/{FORMAT}/{cfglint.__version__}/{sys.version}".encode())
+    h.update(f"cfglint-cache/{FORMAT}/models-{MODEL_FORMAT}/{cfglint.__version__}/{sys.version}".encode())
     roots = [Path(cfglint.__file__).parent, *map(Path, cfglint.rules.__path__)]
     spec = importlib.util.find_spec("cfglint.grammars")
     if spec is not None and spec.submodule_search_locations:
@@ -809,15 +766,6 @@ def engine_salt() -> bytes:
                     except OSError:
                         continue
                     h.update(f"{os.path.relpath(p, root)}:{st.st_size}:{st.st_mtime_ns};".encode())
-    for dep in ("pydantic", "pydantic_core"):
-        spec = importlib.util.find_spec(dep)
-        if spec is not None and spec.origin:
-            for name in ("__init__.py", "version.py"):
-                try:
-                    st = os.stat(os.path.join(os.path.dirname(spec.origin), name))
-                    h.update(f"{dep}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
-                except OSError:
-                    pass
     from cfglint.registry import _plugins_declared
 
     if _plugins_declared():

@@ -222,7 +222,7 @@ def _settings(args: argparse.Namespace, paths: list[str], cli: dict | None = Non
 
     path, overrides = _split_config(args.config)
     try:
-        # Validation needs the rules' metadata only: no rule module (nor pydantic) is imported here.
+        # Validation needs the rules' metadata only: no rule module (nor model) is imported here.
         return load_settings(_start_dir(paths), config=path, overrides=overrides, cli=cli or {}, rules=rule_metadata())
     except ConfigError as e:
         raise UsageError(f"configuration: {e}") from None

@@ -3,7 +3,7 @@
 
 Rule modules are imported lazily. `load_rules()` returns a mapping whose keys are every rule code and
 whose values are imported on first access: a run imports the rules (and through them the models and
-pydantic) of the kinds of file it meets only. What the configuration and the selection need without
+parsers) of the kinds of file it meets only. What the configuration and the selection need without
 importing anything (code, name, severity, kinds, scope, opt-in, suppressible) comes from
 `rule_metadata()`, read from the generated index `cfglint/rule_index.py`
 (`python -m cfglint.registry` rewrites it; a test fails when it is stale). When the rule modules on

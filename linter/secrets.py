@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only for annotations: importing it would load pydantic at start-up
+if TYPE_CHECKING:  # only for annotations: the models load on first use
     from cfglint.api import Span
 
 MASK = "****"

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from pydantic import SecretStr
 
 import cfglint.api as api
 import cfglint.runner as runner
 from cfglint import cache as C
 from cfglint.api import Diagnostic, ProjectIndex, ProjectRule, Related, Severity
 from cfglint.cli import main
+from cfglint.models.base import SecretStr
 from cfglint.registry import load_rules
 
 REPO = Path(__file__).resolve().parents[1]

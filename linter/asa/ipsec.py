@@ -959,8 +959,6 @@ def ipsec_sessions(index: ProjectIndex, options: IpsecOptions | None = None) -> 
 
     opts = options or IpsecOptions()
     models: list[AsaConfig] = index.of_type(AsaConfig)
-    for m in models:
-        _ensure_memo(m)
     owners = address_owners(models)  # one pass over every config
 
     lookups: list[PeerLookup] = []
@@ -1009,15 +1007,6 @@ def ipsec_sessions(index: ProjectIndex, options: IpsecOptions | None = None) -> 
     )
     acls = sorted(acl_cache.values(), key=lambda c: (c.a.path, c.b.path))
     return IpsecAnalysis(tuple(lookups), tuple(sessions), tuple(acls), opts)
-
-
-def _ensure_memo(model: AsaConfig) -> None:
-    """A model copied without validation (the engine's redacted index view) may carry its `_memo`
-    private attribute unset (pydantic's `get_default()` does not call a default factory): give it an
-    empty memo instead of failing on first use."""
-    priv = getattr(model, "__pydantic_private__", None)
-    if isinstance(priv, dict) and not isinstance(priv.get("_memo"), dict):
-        priv["_memo"] = {}
 
 
 def _facing(model: AsaConfig, view: CryptoMapEntryView, peer: IPAddress) -> Interface | None:

@@ -7,7 +7,8 @@ ipsec-proposal`, `ikev1 pre-shared-key`). Lines the model does not know are kept
 
 Conventions
 * Every element has a `span` (1-based lines/columns, end column exclusive). Structural elements
-  (interfaces, objects, groups, ACLs, NAT, crypto, tunnel-groups) are frozen pydantic models (`Node`).
+  (interfaces, objects, groups, ACLs, NAT, crypto, tunnel-groups) are frozen slotted models (`Node`,
+  standard-library dataclasses: see `cfglint.models.base`).
   The innermost high-count ones (`Leaf`: ACL entries and their operands, group members, names, raw
   lines) are frozen slotted dataclasses whose `span` is a property built from a compact `pos` shared by
   the elements of one line (a 5k-line config keeps ~3 MB of model; see bench/asa_parse.py).
@@ -17,7 +18,8 @@ Conventions
   and each setting carries its own span.
 * Values are kept as written (names, ports, protocols); resolution (names, objects, nested groups, port
   names) is done by the analyses in `cfglint.asa` (also reachable as methods of `AsaConfig`).
-* Secret values (`Secret.value`) are `SecretStr`: never in a repr, a `str()` or a `model_dump()`.
+* Secret values (`Secret.value`) are `SecretStr` (`cfglint.models.base`): never in a repr, a `str()` or
+  a `dump()`.
   Compare keys with `Secret.same_as()`; `AsaConfig.secrets()` / `secret_spans()` feed the engine's masking.
 """
 
@@ -27,9 +29,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Union
 
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
-
 from cfglint.api import Node, SourceModel, Span
+from cfglint.models.base import SecretStr, fast_init, private
 
 if TYPE_CHECKING:  # pragma: no cover
     from cfglint.asa.expand import (
@@ -108,38 +109,15 @@ __all__ = [
 
 
 class AsaNode(Node):
-    """Base of the structural (pydantic) elements. Schemas are built on first validation only: the parser
-    constructs trusted instances without validation, so a run never pays for building them."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
+    """Base of the structural elements (frozen slotted models, see `cfglint.models.base`). The parser
+    builds them by the thousand: construction stores the fields through the slots, no validation."""
 
 
 def _fast_init(cls: Any) -> Any:
-    """Give a frozen slotted dataclass an `__init__` that stores through the slot descriptors.
-
-    The generated frozen `__init__` goes through `object.__setattr__` per field; this one is ~2x faster
-    (ACL entries are built by the thousand). Same signature (keyword-only, same defaults), same
-    immutability afterwards."""
-    import dataclasses
-
-    ns: dict[str, Any] = {}
-    params: list[str] = []
-    body: list[str] = []
-    for f in dataclasses.fields(cls):
-        owner = next(c for c in cls.__mro__ if f.name in c.__dict__)
-        ns[f"_s_{f.name}"] = owner.__dict__[f.name].__set__
-        if f.default is not dataclasses.MISSING:
-            ns[f"_d_{f.name}"] = f.default
-            params.append(f"{f.name}=_d_{f.name}")
-        else:
-            params.append(f.name)
-        body.append(f"    _s_{f.name}(self, {f.name})")
-    src = f"def __init__(self, *, {', '.join(params)}):\n" + "\n".join(body) + "\n"
-    exec(src, ns)  # noqa: S102 - generated from the dataclass fields only
-    init = ns["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = init
-    return cls
+    """Give a frozen slotted dataclass (a `Leaf`) an `__init__` that stores through the slot
+    descriptors (`cfglint.models.base.fast_init`, what every model gets): ~2x faster than the generated
+    frozen one (ACL entries are built by the thousand), same signature, same immutability."""
+    return fast_init(cls)
 
 
 class Pos(NamedTuple):
@@ -198,7 +176,7 @@ class Secret(AsaNode):
     """
 
     kind: Literal["cleartext", "encrypted", "masked", "absent"]
-    value: SecretStr | None = Field(default=None, repr=False)
+    value: SecretStr | None = field(default=None, repr=False)
 
     @property
     def verifiable(self) -> bool:
@@ -978,7 +956,7 @@ class IndexReuse:
 
 
 def _strings_in(o: Any, out: set[str]) -> None:
-    """Every string in `o` (pydantic models, dataclasses, containers, dict keys), spans excepted."""
+    """Every string in `o` (models, dataclasses, containers, dict keys), spans excepted."""
     stack = [o]
     while stack:
         x = stack.pop()
@@ -992,7 +970,7 @@ def _strings_in(o: Any, out: set[str]) -> None:
             stack.extend(x.keys())
             stack.extend(x.values())
         elif isinstance(x, Node):
-            stack.extend(x.__dict__.values())
+            stack.extend([getattr(x, f) for f in x.__model_fields__])
         elif hasattr(x, "__dataclass_fields__"):
             stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
 
@@ -1007,7 +985,6 @@ class AsaConfig(SourceModel):
     `undefined_references`, `nat_exemptions`.
     """
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
     kind: ClassVar[str] = "asa"
 
     hostname: str | None = None
@@ -1041,15 +1018,18 @@ class AsaConfig(SourceModel):
     credentials: list[Credential] = []
     raw: list[RawNode] = []
     # Every Secret met in the file, in order (tunnel-group keys, isakmp keys, credentials).
-    all_secrets: list[Secret] = Field(default=[], repr=False)
+    all_secrets: list[Secret] = field(default_factory=list, repr=False)
     # Set on the index view only (see `index_view`): what the ASA001 remediation reads of the whole model.
-    index_reuse: IndexReuse | None = Field(default=None, repr=False)
+    index_reuse: IndexReuse | None = field(default=None, repr=False)
 
-    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+    # Private attributes (not fields: out of equality, repr and copies; see cfglint.models.base).
+    _memo: dict[Any, Any] = private(default_factory=dict)
     # Set by the parser when no secret value can occur in any string of the model other than the
     # `Secret` values themselves (see `cfglint.parsers.asa._secrets_isolated`): `redacted` may then
     # touch the secrets only. False (the default, and on every copy) means the generic walk.
-    _secrets_isolated: bool = PrivateAttr(default=False)
+    _secrets_isolated: bool = False
+    # Pickles keep it (a fact of the content, as the parser found it); the memo starts empty.
+    __private_pickled__: ClassVar[tuple[str, ...]] = ("_secrets_isolated",)
 
     # -- engine hooks --------------------------------------------------------------------------------
     def secrets(self) -> list[str]:
@@ -1109,7 +1089,7 @@ class AsaConfig(SourceModel):
             )
         view = replace_fields(self, changes)
         # Its strings are a subset of this model's: the secrets stay isolated when they were.
-        view.__pydantic_private__["_secrets_isolated"] = self._secrets_isolated
+        view._secrets_isolated = self._secrets_isolated
         return view
 
     def _reached_by(

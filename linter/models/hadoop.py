@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
 from cfglint.api import Span
+from cfglint.models.base import Model, copy_with
 from cfglint.shell import ShellScript
 
 Role = Literal[
@@ -34,12 +33,10 @@ Role = Literal[
 INHERITED = "\x00inherited-JAVA_HOME\x00"
 
 
-class ValueSummary(BaseModel):
+class ValueSummary(Model):
     """A variable's possible values at the end of a file, as plain data: each possibility's text
     (None: not known statically), and whether the variable may be unset. No possibility and
     `maybe_unset`: definitely unset."""
-
-    model_config = ConfigDict(frozen=True)
 
     texts: tuple[str | None, ...] = ()
     maybe_unset: bool = True
@@ -53,10 +50,8 @@ class ValueSummary(BaseModel):
         return any(t is None for t in self.texts)
 
 
-class JavaHomeFacts(BaseModel):
+class JavaHomeFacts(Model):
     """JAVA_HOME in one file (see the module docstring)."""
-
-    model_config = ConfigDict(frozen=True)
 
     cleared: ValueSummary = ValueSummary()  # the file run with an empty environment
     inherited: ValueSummary = ValueSummary()  # the file run with JAVA_HOME inherited (INHERITED)
@@ -77,10 +72,8 @@ class JavaHomeFacts(BaseModel):
     analyzed: bool = False  # the file was evaluated (cleared/inherited/exported are meaningful)
 
 
-class VersionGuess(BaseModel):
+class VersionGuess(Model):
     """The Hadoop major version a file was written for, and why."""
-
-    model_config = ConfigDict(frozen=True)
 
     version: Literal["2", "3"] | None = None
     evidence: str = ""  # "HADOOP_OS_TYPE (line 97)": shown in messages
@@ -97,9 +90,7 @@ class _HadoopShell(ShellScript):
 
     def index_view(self) -> _HadoopShell:
         """The cross-file rule reads the facts, the role, the path and the error regions only."""
-        return self.model_copy(
-            update={"commands": [], "assignments": [], "functions": {}, "heredocs": [], "comments": [], "lines": []}
-        )
+        return copy_with(self, commands=[], assignments=[], functions={}, heredocs=[], comments=[], lines=[])
 
 
 class HadoopEnv(_HadoopShell):

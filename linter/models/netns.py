@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import PrivateAttr
-
 from cfglint.shell import ShellScript
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,7 +28,7 @@ class NetScript(ShellScript):
 
     kind: ClassVar[str] = "netns"
 
-    _analyses: Any = PrivateAttr(default=None)
+    _analyses: Any = None  # private (cfglint.models.base): not pickled, not copied
 
     def analysis(self, options: dict | None = None) -> Analysis:
         """The simulation of this script (see `cfglint.netns.simulate`). Options (family-level,
@@ -50,10 +48,3 @@ class NetScript(ShellScript):
             a = analyze(self, external=external, wrappers=wrappers)
             self._analyses[key] = a
         return a
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        private = dict(state.get("__pydantic_private__") or {})
-        private["_analyses"] = None
-        state["__pydantic_private__"] = private
-        return state

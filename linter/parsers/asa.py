@@ -23,9 +23,8 @@ import sys
 from ipaddress import IPv4Address, IPv6Address, IPv6Interface
 from typing import Any
 
-from pydantic import SecretStr
-
 from cfglint.api import Comment, ParseProblem, Span
+from cfglint.models.base import SecretStr, copy_with, fields_dict
 from cfglint.asa.tables import LOG_LEVELS, looks_ipv4, mask_prefix, network_of, parse_ip
 from cfglint.models.asa import (
     AccessGroup,
@@ -185,55 +184,9 @@ def _iter_nodes(roots: list[TreeNode]):
 # Helpers
 
 
-# Trusted construction: the parser builds its models with `_mk`, which fills defaults and skips
-# pydantic validation (4x cheaper for wide models such as AccessListEntry). The values are built with
-# the right types here; the tests re-validate every node of every corpus model (`cls(**node.__dict__)
-# == node`) to hold that true.
-_TEMPLATES: dict[type, tuple[dict[str, Any], tuple[str, ...]]] = {}
-_FIELDS_SET: dict[tuple[type, tuple[str, ...]], frozenset[str]] = {}
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _template(cls: type) -> tuple[dict[str, Any], tuple[str, ...]]:
-    tpl: dict[str, Any] = {}
-    lists: list[str] = []
-    for name, f in cls.model_fields.items():  # type: ignore[attr-defined]
-        if f.is_required():
-            tpl[name] = None
-        else:
-            d = f.get_default(call_default_factory=True)
-            if isinstance(d, (list, dict, set)):
-                if d:
-                    raise TypeError(f"{cls.__name__}.{name}: non-empty mutable default")
-                lists.append(name)
-            tpl[name] = d
-    out = (tpl, tuple(lists))
-    _TEMPLATES[cls] = out
-    return out
-
-
-def _mk(cls: Any, **kw: Any) -> Any:
-    """`cls(**kw)` without validation, for the parser's own, well-typed values."""
-    spec = _TEMPLATES.get(cls)
-    if spec is None:
-        spec = _template(cls)
-    tpl, mutables = spec
-    d = tpl.copy()
-    for k in mutables:
-        if k not in kw:
-            d[k] = type(tpl[k])()
-    d.update(kw)
-    key = (cls, tuple(kw))
-    fs = _FIELDS_SET.get(key)
-    if fs is None:
-        fs = _FIELDS_SET[key] = frozenset(kw)
-    o = _new(cls)
-    _set(o, "__dict__", d)
-    _set(o, "__pydantic_fields_set__", fs)
-    _set(o, "__pydantic_extra__", None)
-    _set(o, "__pydantic_private__", None)
-    return o
+# Construction: models are frozen slotted dataclasses whose `__init__` stores the values through the
+# slots without validation (see cfglint.models.base). The values are built with the right types here;
+# the tests check every element of every corpus model against its annotations to hold that true.
 
 
 class _Malformed(Exception):
@@ -501,8 +454,7 @@ class _Builder:
         sp = n._span
         if sp is None:
             col = n.indent + 1
-            sp = n._span = _mk(
-                Span, path=self.path, line=n.line, column=col, end_line=n.line, end_column=col + len(n.text)
+            sp = n._span = Span( path=self.path, line=n.line, column=col, end_line=n.line, end_column=col + len(n.text)
             )
         return sp
 
@@ -522,7 +474,7 @@ class _Builder:
     def block_span(self, n: TreeNode) -> Span:
         if not n.children:
             return self.span(n)
-        return _mk(Span, path=self.path, line=n.line, column=n.indent + 1, end_line=n.end_line, end_column=n.end_column)
+        return Span(path=self.path, line=n.line, column=n.indent + 1, end_line=n.end_line, end_column=n.end_column)
 
     def tok_span(self, n: TreeNode, index: int, to_end: bool = False) -> Span:
         """The span of token `index` of the line (or from it to the end of the line)."""
@@ -530,11 +482,11 @@ class _Builder:
             if k == index:
                 start = n.indent + m.start() + 1
                 end = n.indent + (len(n.text) if to_end else m.end()) + 1
-                return _mk(Span, path=self.path, line=n.line, column=start, end_line=n.line, end_column=end)
+                return Span(path=self.path, line=n.line, column=start, end_line=n.line, end_column=end)
         return self.span(n)
 
     def problem(self, n: TreeNode, message: str) -> None:
-        self.problems.append(_mk(ParseProblem, span=self.span(n), message=message))
+        self.problems.append(ParseProblem(span=self.span(n), message=message))
 
     # -- raw ------------------------------------------------------------------------------------------
     def raw_node(self, n: TreeNode, parent_text: str = "") -> RawLine | RawBlock:
@@ -568,27 +520,25 @@ class _Builder:
     def make_secret(self, n: TreeNode, start: int, value: str, encrypted: bool = False) -> Secret:
         """A Secret for `value` found at offset `start` of the node's text."""
         if not value:
-            sec = _mk(Secret, span=self.span(n), kind="absent")
+            sec = Secret(span=self.span(n), kind="absent")
         elif _is_masked(value):
-            sp = _mk(
-                Span,
+            sp = Span(
                 path=self.path,
                 line=n.line,
                 column=n.indent + start + 1,
                 end_line=n.line,
                 end_column=n.indent + start + len(value) + 1,
             )
-            sec = _mk(Secret, span=sp, kind="masked")
+            sec = Secret(span=sp, kind="masked")
         else:
-            sp = _mk(
-                Span,
+            sp = Span(
                 path=self.path,
                 line=n.line,
                 column=n.indent + start + 1,
                 end_line=n.line,
                 end_column=n.indent + start + len(value) + 1,
             )
-            sec = _mk(Secret, span=sp, kind="encrypted" if encrypted else "cleartext", value=SecretStr(value))
+            sec = Secret(span=sp, kind="encrypted" if encrypted else "cleartext", value=SecretStr(value))
         self.secrets.append(sec)
         return sec
 
@@ -637,7 +587,7 @@ class _Builder:
         value = gd["v"].rstrip()
         encrypted = bool(gd.get("e")) or (gd.get("t") not in (None, "0"))
         sec = self.make_secret(n, m.start("v"), value, encrypted)
-        self.credentials.append(_mk(Credential, span=self.span(n), kind=kind, user=gd.get("u"), secret=sec))
+        self.credentials.append(Credential(span=self.span(n), kind=kind, user=gd.get("u"), secret=sec))
         return sec
 
     # -- pass 1 ---------------------------------------------------------------------------------------
@@ -729,7 +679,7 @@ class _Builder:
             raise _Malformed(f"{toks[0]} Version without a version")
         text = toks[2]
         numbers = tuple(int(x) for x in re.findall(r"\d+", text)[:6])
-        self.version = _mk(AsaVersion, span=self.span(n), platform=toks[0], text=text, numbers=numbers)
+        self.version = AsaVersion(span=self.span(n), platform=toks[0], text=text, numbers=numbers)
 
     # -- credentials ------------------------------------------------------------------------------------
     def h_credential_line(self, n: TreeNode, toks: list[str]) -> None:
@@ -836,7 +786,7 @@ class _Builder:
             standby = self.resolve_ip(args[3])
             if not isinstance(standby, IPv4Address):
                 raise _Malformed(f"ip address: standby {args[3]!r} is not an IPv4 address or a known name")
-        d["address"] = _mk(InterfaceAddress, span=self.span(n), address=ip, mask=mask, standby=standby)
+        d["address"] = InterfaceAddress(span=self.span(n), address=ip, mask=mask, standby=standby)
 
     def ipv6_address(self, n: TreeNode, args: list[str], d: dict[str, Any]) -> None:
         if not args:
@@ -857,7 +807,7 @@ class _Builder:
                 if isinstance(s, IPv6Address):
                     standby = s
         d["ipv6_addresses"].append(
-            _mk(InterfaceIpv6Address, span=self.span(n), interface=itf, standby=standby, link_local=link_local)
+            InterfaceIpv6Address(span=self.span(n), interface=itf, standby=standby, link_local=link_local)
         )
 
     def h_nameif_pix(self, n: TreeNode, toks: list[str]) -> None:
@@ -1347,7 +1297,7 @@ class _Builder:
         acl, direction = toks[1], toks[2]
         if direction == "global":
             self.access_groups.append(
-                _mk(AccessGroup, span=self.span(n), acl=acl, direction="global", options=toks[3:])
+                AccessGroup(span=self.span(n), acl=acl, direction="global", options=toks[3:])
             )
             return
         if direction not in ("in", "out"):
@@ -1356,7 +1306,7 @@ class _Builder:
         if nt < 5 or toks[3] != "interface":
             raise _Malformed("access-group needs `in|out interface NAMEIF`")
         self.access_groups.append(
-            _mk(AccessGroup, span=self.span(n), acl=acl, direction=direction, interface=toks[4], options=toks[5:])
+            AccessGroup(span=self.span(n), acl=acl, direction=direction, interface=toks[4], options=toks[5:])
         )
 
     # -- NAT ----------------------------------------------------------------------------------------------
@@ -1397,7 +1347,7 @@ class _Builder:
             if i + 1 >= nt:
                 raise _Malformed("nat ... access-list without an ACL name")
             self.legacy_nat.append(
-                _mk(LegacyNat, span=self.span(n), interface=itf, nat_id=nat_id, acl=toks[i + 1], options=toks[i + 2 :])
+                LegacyNat(span=self.span(n), interface=itf, nat_id=nat_id, acl=toks[i + 1], options=toks[i + 2 :])
             )
             return
         if toks[i : i + 2] == ["0", "0"]:  # PIX shorthand for 0.0.0.0 0.0.0.0
@@ -1409,7 +1359,7 @@ class _Builder:
                 raise _Malformed("nat (IF) ID address without a netmask")
             raise _Malformed("nat (IF) ID needs access-list ACL or an address and netmask")
         self.legacy_nat.append(
-            _mk(LegacyNat, span=self.span(n), interface=itf, nat_id=nat_id, address=addr, options=toks[j:])
+            LegacyNat(span=self.span(n), interface=itf, nat_id=nat_id, address=addr, options=toks[j:])
         )
 
     def twice_nat_line(self, n: TreeNode, toks: list[str], pair: tuple[str, str | None] | None, i: int) -> None:
@@ -1460,7 +1410,7 @@ class _Builder:
             else:
                 options.append(t)
                 i += 1
-        self.twice_nat.append(_mk(TwiceNat, span=self.span(n), options=options, **f))
+        self.twice_nat.append(TwiceNat(span=self.span(n), options=options, **f))
 
     def object_nat_line(self, n: TreeNode, toks: list[str], obj: str) -> ObjectNat:
         nt = len(toks)
@@ -1491,7 +1441,7 @@ class _Builder:
             else:
                 options.append(t)
                 i += 1
-        return _mk(ObjectNat, span=self.span(n), object_name=obj, options=options, **f)
+        return ObjectNat(span=self.span(n), object_name=obj, options=options, **f)
 
     def h_global(self, n: TreeNode, toks: list[str]) -> None:
         pair = self._ifpair(toks[1]) if len(toks) > 1 else None
@@ -1502,8 +1452,7 @@ class _Builder:
             raise _Malformed("global (IF) needs an ID and a mapped address or interface")
         netmask = toks[5] if len(toks) >= 6 and toks[4] == "netmask" else None
         self.legacy_globals.append(
-            _mk(
-                LegacyGlobal, span=self.span(n), interface=pair[0], nat_id=int(toks[2]), mapped=toks[3], netmask=netmask
+            LegacyGlobal( span=self.span(n), interface=pair[0], nat_id=int(toks[2]), mapped=toks[3], netmask=netmask
             )
         )
 
@@ -1545,7 +1494,7 @@ class _Builder:
             else:
                 options.append(toks[i])
                 i += 1
-        self.legacy_statics.append(_mk(LegacyStatic, span=self.span(n), options=options, **f))
+        self.legacy_statics.append(LegacyStatic(span=self.span(n), options=options, **f))
 
     # -- crypto -------------------------------------------------------------------------------------------
     def h_crypto(self, n: TreeNode, toks: list[str]) -> None:
@@ -1580,7 +1529,7 @@ class _Builder:
         if not dynamic and toks[3] == "interface":
             if nt < 5:
                 raise _Malformed("crypto map interface without an interface")
-            self.bindings.append(_mk(CryptoMapBinding, span=self.span(n), map_name=name, interface=toks[4]))
+            self.bindings.append(CryptoMapBinding(span=self.span(n), map_name=name, interface=toks[4]))
             self.map_spans.setdefault((False, name), self.span(n))
             return
         if not toks[3].isdigit():
@@ -1617,13 +1566,13 @@ class _Builder:
                 return
             if len(rest) < 2:
                 raise _Malformed("crypto map match address without an ACL name")
-            f["match_address"] = _mk(CryptoMatchAddress, span=sp, acl=rest[1])
+            f["match_address"] = CryptoMatchAddress(span=sp, acl=rest[1])
             return
         if k == "ipsec-isakmp":
             if rest[:1] == ["dynamic"]:
                 if len(rest) < 2:
                     raise _Malformed("ipsec-isakmp dynamic without a dynamic map name")
-                f["dynamic_ref"] = _mk(CryptoDynamicRef, span=sp, dynamic_map=rest[1])
+                f["dynamic_ref"] = CryptoDynamicRef(span=sp, dynamic_map=rest[1])
             elif rest:
                 e.other.append(RawLine(pos=self.pos(n), text=n.text))
             return
@@ -1643,27 +1592,27 @@ class _Builder:
                 raise _Malformed("crypto map set peer without an address")
             peers = []
             for j, p in enumerate(args):
-                peers.append(_mk(CryptoPeer, span=self.tok_span(n, base + j), text=p, address=self.resolve_ip(p)))
+                peers.append(CryptoPeer(span=self.tok_span(n, base + j), text=p, address=self.resolve_ip(p)))
             f["peers"] = peers
         elif s == "transform-set":
             if not args:
                 raise _Malformed("crypto map set transform-set without a transform set")
-            f["transform_sets"] = _mk(CryptoTransformSets, span=sp, names=args, ikev1_keyword=False)
+            f["transform_sets"] = CryptoTransformSets(span=sp, names=args, ikev1_keyword=False)
         elif s in ("ikev1", "ikev2") and args and args[0] in ("transform-set", "ipsec-proposal"):
             names = args[1:]
             if not names:
                 raise _Malformed(f"crypto map set {s} {args[0]} without a name")
             if s == "ikev1" and args[0] == "transform-set":
-                f["transform_sets"] = _mk(CryptoTransformSets, span=sp, names=names, ikev1_keyword=True)
+                f["transform_sets"] = CryptoTransformSets(span=sp, names=names, ikev1_keyword=True)
             elif s == "ikev2" and args[0] == "ipsec-proposal":
-                f["ikev2_proposals"] = _mk(CryptoIkev2Proposals, span=sp, names=names)
+                f["ikev2_proposals"] = CryptoIkev2Proposals(span=sp, names=names)
             else:
                 e.other.append(RawLine(pos=self.pos(n), text=n.text))
         elif s == "pfs" or (s in ("ikev1", "ikev2") and args[:1] == ["pfs"]):
             gargs = args if s == "pfs" else args[1:]
-            f["pfs"] = _mk(CryptoPfs, span=sp, group=gargs[0] if gargs else None)
+            f["pfs"] = CryptoPfs(span=sp, group=gargs[0] if gargs else None)
         elif s == "security-association" and args[:1] == ["lifetime"]:
-            lf = f["sa_lifetime"].model_dump(exclude={"span"}) if "sa_lifetime" in f else {}
+            lf = {k: v for k, v in fields_dict(f["sa_lifetime"]).items() if k != "span"} if "sa_lifetime" in f else {}
             j = 1
             if len(args) < 3:
                 raise _Malformed("security-association lifetime needs seconds N or kilobytes N")
@@ -1680,7 +1629,7 @@ class _Builder:
                 else:
                     raise _Malformed(f"security-association lifetime: unreadable {unit} {val}")
                 j += 2
-            f["sa_lifetime"] = _mk(CryptoSaLifetime, span=sp, **lf)
+            f["sa_lifetime"] = CryptoSaLifetime(span=sp, **lf)
         elif s == "nat-t-disable":
             f["nat_t_disable"] = True
         else:
@@ -1720,8 +1669,7 @@ class _Builder:
             if nt <= k + 2:
                 raise _Malformed(f"crypto {kw} enable without an interface")
             self.ike_enables.append(
-                _mk(
-                    IkeEnable,
+                IkeEnable(
                     span=self.span(n),
                     version=version,
                     keyword=kw,
@@ -1731,7 +1679,7 @@ class _Builder:
             )
         elif sub == "nat-traversal" and version == 1:
             ka = int(toks[k + 2]) if nt > k + 2 and toks[k + 2].isdigit() else None
-            self.nat_traversal = _mk(NatTraversal, span=self.span(n), enabled=True, keepalive=ka)
+            self.nat_traversal = NatTraversal(span=self.span(n), enabled=True, keepalive=ka)
         elif sub == "key" and kw == "isakmp":
             # `crypto isakmp key KEY address A [netmask M] [no-xauth] [no-config-mode]`
             if nt <= k + 2:
@@ -1747,7 +1695,7 @@ class _Builder:
                     mask = toks[j + 3]
                 elif j + 2 < nt and looks_ipv4(toks[j + 2]):
                     mask = toks[j + 2]
-            self.isakmp_keys.append(_mk(IsakmpKey, span=self.span(n), key=sec, address=addr, netmask=mask))
+            self.isakmp_keys.append(IsakmpKey(span=self.span(n), key=sec, address=addr, netmask=mask))
         else:
             self.keep_raw(n)
 
@@ -1816,7 +1764,7 @@ class _Builder:
                 return False
 
             other = self.child_loop(n, child)
-            self.proposals[name] = _mk(IpsecProposal, span=self.block_span(n), name=name, other=other, **f)
+            self.proposals[name] = IpsecProposal(span=self.block_span(n), name=name, other=other, **f)
         else:
             self.keep_raw(n)
 
@@ -1832,12 +1780,9 @@ class _Builder:
             if mode is None:
                 raise _Malformed("transform-set mode without tunnel/transport")
             if prev is not None:
-                # Rebuilt with _mk: model_copy cannot update the shared frozen fields-set of _mk objects.
-                fields = {k: getattr(prev, k) for k in prev.__pydantic_fields_set__}
-                self.transform_sets[name] = _mk(TransformSet, **(fields | {"mode": mode}))
+                self.transform_sets[name] = copy_with(prev, mode=mode)
             else:
-                self.transform_sets[name] = _mk(
-                    TransformSet, span=self.span(n), name=name, ikev1_keyword=ikev1_kw, mode=mode
+                self.transform_sets[name] = TransformSet( span=self.span(n), name=name, ikev1_keyword=ikev1_kw, mode=mode
                 )
             return
         if not rest:
@@ -1849,8 +1794,7 @@ class _Builder:
                 mode = ct[1].lower()
             else:
                 self.raw.append(self.raw_node(c, n.text))
-        self.transform_sets[name] = _mk(
-            TransformSet,
+        self.transform_sets[name] = TransformSet(
             span=self.block_span(n),
             name=name,
             ikev1_keyword=ikev1_kw,
@@ -1923,29 +1867,26 @@ class _Builder:
 
         other = self.child_loop(n, child)
         f["other"] = f.get("other", []) + other
-        return _mk(TunnelGroupIpsec, span=self.block_span(n), **f)
+        return TunnelGroupIpsec(span=self.block_span(n), **f)
 
     # -- finalise -----------------------------------------------------------------------------------------
     def finish(self, comments: list[tuple[int, int, str]]) -> AsaConfig:
         path = self.path
         interfaces = []
         for d in self.interfaces:
-            interfaces.append(_mk(Interface, **d))
+            interfaces.append(Interface(**d))
         netobjs: dict[str, NetworkObject] = {}
         svcobjs: dict[str, ServiceObject] = {}
         for ob in self.objects.values():
             if ob.kind == "network":
-                netobjs[ob.name] = _mk(
-                    NetworkObject, span=ob.span, name=ob.name, nat=ob.nat, other=ob.other, **ob.fields
+                netobjs[ob.name] = NetworkObject( span=ob.span, name=ob.name, nat=ob.nat, other=ob.other, **ob.fields
                 )
             else:
-                svcobjs[ob.name] = _mk(ServiceObject, span=ob.span, name=ob.name, other=ob.other, **ob.fields)
+                svcobjs[ob.name] = ServiceObject(span=ob.span, name=ob.name, other=ob.other, **ob.fields)
         groups, cycles = self.finish_groups()
         acls = {
-            name: _mk(
-                AccessList,
-                span=_mk(
-                    Span,
+            name: AccessList(
+                span=Span(
                     path=path,
                     line=self.acl_spans[name].line,
                     column=self.acl_spans[name].column,
@@ -1965,8 +1906,7 @@ class _Builder:
         for (dyn, name), span in self.map_spans.items():
             entries_b = self.map_entries.get((dyn, name), {})
             entries = [
-                _mk(
-                    CryptoMapEntry,
+                CryptoMapEntry(
                     span=e.span,
                     map_name=e.map_name,
                     seq=e.seq,
@@ -1977,8 +1917,7 @@ class _Builder:
                 )
                 for _, e in sorted(entries_b.items())
             ]
-            cm = _mk(
-                CryptoMap,
+            cm = CryptoMap(
                 span=span,
                 name=name,
                 dynamic=dyn,
@@ -1987,12 +1926,11 @@ class _Builder:
             )
             (dynamic_maps if dyn else crypto_maps)[name] = cm
         policies = [
-            _mk(IkePolicy, **p)
+            IkePolicy(**p)
             for _, p in sorted(self.ike_policies.items(), key=lambda kv: (kv[1]["version"], kv[0][1]))
         ]
         tgs = {
-            name: _mk(
-                TunnelGroup,
+            name: TunnelGroup(
                 span=tg.span,
                 name=name,
                 type=tg.type,
@@ -2003,12 +1941,11 @@ class _Builder:
             )
             for name, tg in self.tunnel_groups.items()
         }
-        model = AsaConfig.model_construct(
+        model = AsaConfig(
             path=path,
             comments=[
-                _mk(
-                    Comment,
-                    span=_mk(Span, path=path, line=ln, column=col, end_line=ln, end_column=col + 1 + len(text)),
+                Comment(
+                    span=Span(path=path, line=ln, column=col, end_line=ln, end_column=col + 1 + len(text)),
                     text=text,
                 )
                 for ln, col, text in comments
@@ -2046,7 +1983,7 @@ class _Builder:
             raw=self.raw,
             all_secrets=self.secrets,
         )
-        model.__pydantic_private__["_secrets_isolated"] = _secrets_isolated(self.lines, path, self.secrets, self.problems)
+        model._secrets_isolated = _secrets_isolated(self.lines, path, self.secrets, self.problems)
         return model
 
     def finish_groups(self) -> tuple[dict[str, ObjectGroup], list[GroupCycle]]:
@@ -2129,10 +2066,9 @@ class _Builder:
             for name in comp:
                 in_cycle[name] = cyc
             assert closing is not None
-            cycles.append(_mk(GroupCycle, span=closing.span, groups=cyc))
+            cycles.append(GroupCycle(span=closing.span, groups=cyc))
         out = {
-            name: _mk(
-                ObjectGroup,
+            name: ObjectGroup(
                 span=g.span,
                 name=name,
                 group_type=g.group_type,

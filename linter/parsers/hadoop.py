@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cfglint.api import ParseProblem, Span
 from cfglint.hadoop.facts import java_home_facts, role_from_header, role_of, source_lines, version_guess
+from cfglint.models.base import copy_with
 from cfglint.models.hadoop import HadoopEnv, ShellProfile
 from cfglint.shell import build
 
@@ -17,20 +18,19 @@ def _with_facts(model, data: bytes, path: str, *, evaluate_env: bool):
         role = role_of(path)
         if role == "other":
             role = role_from_header(lines)
-        return model.model_copy(
-            update={
-                "role": role,
-                "lines": lines,
-                "version": version_guess(model),
-                "java_home": java_home_facts(model, lines, evaluate_env=evaluate_env),
-            }
+        return copy_with(
+            model,
+            role=role,
+            lines=lines,
+            version=version_guess(model),
+            java_home=java_home_facts(model, lines, evaluate_env=evaluate_env),
         )
     except RecursionError:
         message = "the script nests too deeply to be evaluated"
     except Exception as e:  # pragma: no cover - a bug: keep the run going, say so
         message = f"internal error in the Hadoop env analysis: {type(e).__name__}: {e}"
     problem = ParseProblem(span=Span(path=path, line=1), message=message)
-    return model.model_copy(update={"problems": [*model.problems, problem]})
+    return copy_with(model, problems=[*model.problems, problem])
 
 
 def parse_hadoop_env(data: bytes, path: str) -> HadoopEnv:

@@ -63,7 +63,7 @@ failure modes, keeps heredocs as data and keeps comments; it is the fastest by a
 magnitude, ships binary wheels (x86_64, aarch64; tree-sitter-bash is abi3) and is MIT. bashlex
 fails on `case`, `[[ ]]`, arrays and `$(( ))` (and is GPL-3.0); a lark grammar cannot express
 heredocs. The model on top (heredoc reading, error recovery, the walk, constant propagation and
-the pydantic model) costs ~0.75-1 s per 10,000 lines, ~15 ms for a typical 200-line script.
+the model objects) costs ~0.65-0.8 s per 10,000 lines, ~15 ms for a typical 200-line script.
 Its failure modes are handled here: error regions are cut small and never swallow the following
 lines, heredocs are read by this package, a line of assignments is never glued to the next
 line's command, and words tree-sitter cuts in two are made whole again.

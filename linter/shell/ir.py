@@ -1,6 +1,6 @@
 """The parser's internal representation: plain objects the walker fills and the evaluator runs.
 
-Not public: rules use the pydantic model (`cfglint.shell.model`). Offsets are character offsets
+Not public: rules use the model (`cfglint.shell.model`). Offsets are character offsets
 into the decoded text (BOM removed).
 """
 

@@ -24,11 +24,10 @@ holds them, with `substitution` set and the same conditions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from cfglint.api import Node, SourceModel, Span
+from cfglint.models.base import Model
 from cfglint.shell.values import Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,10 +66,8 @@ class Word(Node):
         return self.value.split_fields()
 
 
-class Condition(BaseModel):
+class Condition(Model):
     """Why a command may not run (see the module docstring)."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: Literal["if", "elif", "else", "case", "and", "or", "while", "until", "for", "select", "cfor"]
     span: Span  # the if statement / case item / loop / `a && b` list
@@ -201,10 +198,13 @@ class ShellScript(SourceModel):
     crlf_lines: list[int] = []  # lines ending in "\r\n" (bash keeps the "\r" in the last word)
     cr_lines: list[int] = []  # lines ended by a lone "\r" (bash does not end a line there)
 
-    _ir: Any = PrivateAttr(default=None)
-    _words: Any = PrivateAttr(default=None)  # internal word id -> Word
-    _word_ids: Any = PrivateAttr(default=None)  # id(Word) -> internal word id (rebuilt after unpickling)
-    _evaluation: Any = PrivateAttr(default=None)
+    # Private attributes (cfglint.models.base): not fields, out of equality and repr. Pickles keep the
+    # internal representation and the words; the evaluation is recomputed on demand and the ids change.
+    _ir: Any = None
+    _words: Any = None  # internal word id -> Word
+    _word_ids: Any = None  # id(Word) -> internal word id (rebuilt after unpickling)
+    _evaluation: Any = None
+    __private_pickled__: ClassVar[tuple[str, ...]] = ("_ir", "_words")
 
     def _word_id(self, w: Word) -> int | None:
         if self._words is None:
@@ -214,19 +214,8 @@ class ShellScript(SourceModel):
         i = self._word_ids.get(id(w))
         return i if i is not None and self._words[i] is w else None
 
-    def __eq__(self, other: object) -> bool:
-        """Equal when the fields are (the internal representation is not compared)."""
-        return type(self) is type(other) and self.__dict__ == other.__dict__  # type: ignore[union-attr]
-
+    # Equal when the fields are (the internal representation is not compared); never hashed.
     __hash__ = None  # type: ignore[assignment]
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        private = dict(state.get("__pydantic_private__") or {})
-        private["_evaluation"] = None  # recomputed on demand
-        private["_word_ids"] = None  # ids change
-        state["__pydantic_private__"] = private
-        return state
 
     # -- lookups -------------------------------------------------------------------------------------
     def commands_named(self, *names: str) -> list[Command]:
@@ -296,11 +285,3 @@ class ShellScript(SourceModel):
     def value(self, name: str) -> Value:
         """A variable's value at the end of the script under an unknown environment."""
         return self.evaluation().value(name)
-
-
-def _rebuild() -> None:
-    for cls in (Word, Condition, Redirect, Heredoc, Assignment, Command, Function, ShellScript):
-        cls.model_rebuild()
-
-
-_rebuild()

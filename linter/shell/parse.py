@@ -20,7 +20,7 @@ Steps, each total (never raises on any input):
    Repeat. Each cut or blanked range is an error region (a CFG004 ParseProblem): nothing in it is
    modelled, and the lines after it are.
 4. Walk the tree into the internal representation (`cfglint.shell.ir`), evaluate it once under an
-   unknown environment (`cfglint.shell.interp`), and build the pydantic model.
+   unknown environment (`cfglint.shell.interp`), and build the model (`cfglint.shell.model`).
 
 Two more tree-sitter-bash quirks are undone: a line holding only assignments (`A=1 B=2`) is
 glued to the command on the next line (the line gets a `;`, offsets kept, before the real

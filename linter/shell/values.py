@@ -478,15 +478,6 @@ class Value:
             "vars": sorted(self.vars),
         }
 
-    # pydantic: a Value field is checked with isinstance and serialised with to_json
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.is_instance_schema(
-            cls, serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.to_json())
-        )
-
 
 def _option_may_be_empty(o: Option) -> bool:
     for p in o:

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, TypeAdapter
 
 import cfglint.parsers.asa as asa_parser
 from cfglint.api import Span
 from cfglint.models.asa import AsaConfig, Leaf
+from cfglint.models.base import Model
+
+from ..model_types import type_errors
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "asa"
@@ -49,41 +51,32 @@ def corpus_files() -> list[Path]:
 
 
 def walk(model: AsaConfig) -> Iterator[Any]:
-    """Every element of the model (pydantic nodes and dataclass leaves), without recursion."""
+    """Every element of the model (structural nodes and dataclass leaves), without recursion."""
     stack: list[Any] = [model]
     seen: set[int] = set()
     while stack:
         o = stack.pop()
         if isinstance(o, Span):
             continue
-        if isinstance(o, (BaseModel, Leaf)):
+        if isinstance(o, (Model, Leaf)):
             if id(o) in seen:
                 continue
             seen.add(id(o))
             if o is not model:
                 yield o
-            values = (
-                o.__dict__.values() if isinstance(o, BaseModel) else (getattr(o, f.name) for f in dataclasses.fields(o))
-            )
-            stack.extend(values)
+            stack.extend(getattr(o, f.name) for f in dataclasses.fields(o))
         elif isinstance(o, (list, tuple)):
             stack.extend(o)
         elif isinstance(o, dict):
             stack.extend(o.values())
 
 
-_ADAPTERS: dict[type, TypeAdapter] = {}
-
-
 def revalidate(node: Any) -> Any:
-    """Rebuild an element through pydantic validation (the parser builds them without it)."""
-    cls = type(node)
-    if isinstance(node, BaseModel):
-        return cls.model_validate(dict(node.__dict__))
-    ta = _ADAPTERS.get(cls)
-    if ta is None:
-        ta = _ADAPTERS[cls] = TypeAdapter(cls)
-    return ta.validate_python({f.name: getattr(node, f.name) for f in dataclasses.fields(node)})
+    """Check an element's fields against their annotations, strictly (the parser builds elements
+    without validation), and rebuild it from them."""
+    errors = type_errors(node)
+    assert not errors, f"{type(node).__name__} is not well typed: {errors} in {node!r}"
+    return type(node)(**{f.name: getattr(node, f.name) for f in dataclasses.fields(node)})
 
 
 def assert_valid_and_in_file(model: AsaConfig, lines: list[str]) -> int:

@@ -182,7 +182,7 @@ def test_first_failing_rung_wins():
 
 
 def pol(version: int, priority: int = 10, **kw) -> IkePolicy:
-    return IkePolicy.model_construct(
+    return IkePolicy(
         span=MODEL.hostname_span,
         version=version,
         keyword="ikev1" if version == 1 else "ikev2",
@@ -302,7 +302,7 @@ def test_phase2_mode_must_match():
     transport = dataclasses.replace(
         v[("M", 1)],
         transform_sets=(
-            TransformSet.model_construct(
+            TransformSet(
                 span=b.span, name="T", ikev1_keyword=True, transforms=list(b.transforms), mode="transport"
             ),
         ),

@@ -13,6 +13,7 @@ import pytest
 import cfglint.parsers.asa as asa_parser
 from cfglint.cache import Redactor, SpanPos, redact_object, secret_forms
 from cfglint.models.asa import AsaConfig
+from cfglint.models.base import fields_dict
 from cfglint.runner import decode_lines
 
 from .conftest import CORPUS, FIXTURES, REPO, corpus_files
@@ -44,10 +45,11 @@ def _both(data: bytes, path: str) -> tuple[AsaConfig, AsaConfig, AsaConfig, Reda
 def _same(fast: AsaConfig, generic: AsaConfig) -> None:
     assert type(fast) is type(generic)
     assert fast == generic
-    assert fast.__dict__ == generic.__dict__
+    assert fields_dict(fast) == fields_dict(generic)
     assert fast.secrets() == generic.secrets()
     assert [s.span for s in fast.all_secrets] == [s.span for s in generic.all_secrets]
-    assert fast.__pydantic_private__ == generic.__pydantic_private__
+    private = AsaConfig.__private_attributes__
+    assert private and {n: getattr(fast, n) for n in private} == {n: getattr(generic, n) for n in private}
 
 
 @pytest.mark.parametrize("path", _asa_files(), ids=lambda p: str(p.relative_to(p.parents[1])))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import BaseModel
-
 from cfglint.api import Span
+from cfglint.models.base import Model, model_field_names
 from cfglint.runner import decode_lines
 from cfglint.shell import ShellScript
 
@@ -14,8 +13,8 @@ from cfglint.shell import ShellScript
 def iter_spans(obj) -> Iterator[Span]:
     if isinstance(obj, Span):
         yield obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
+    elif isinstance(obj, Model):
+        for name in model_field_names(obj):
             yield from iter_spans(getattr(obj, name))
     elif isinstance(obj, (list, tuple)):
         for x in obj:
