@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover
         IkePolicy,
         Interface,
         IpsecProposal,
+        IsakmpKey,
         Secret,
         TransformSet,
         TunnelGroup,
@@ -423,12 +424,13 @@ class KeySource:
     certificate_v1: bool = False
     certificate_v2_local: bool = False
     certificate_v2_remote: bool = False
+    isakmp: IsakmpKey | None = None  # the 7.x `crypto isakmp key ... address` line the IKEv1 key comes from
 
     @property
     def span(self) -> Span | None:
         g = self.group
-        if g is None:
-            return None
+        if g is None or (self.isakmp is not None and (g.ipsec_attributes is None or g.ipsec_attributes.ikev1_psk is None)):
+            return self.isakmp.span if self.isakmp is not None else None
         return g.ipsec_attributes.span if g.ipsec_attributes is not None else g.span
 
 
@@ -477,8 +479,10 @@ def key_source(model: AsaConfig, peer_address: IPAddress) -> KeySource:
         default = group is not None
     ipsec = group.ipsec_attributes if group is not None else None
     v1 = ipsec.ikev1_psk if ipsec is not None else None
+    isakmp = None
     if v1 is None:
-        v1 = _isakmp_key(model, peer_address)
+        isakmp = _isakmp_key(model, peer_address)
+        v1 = isakmp.key if isakmp is not None else None
     texts = _raw_texts(group)
     return KeySource(
         model=model,
@@ -491,16 +495,17 @@ def key_source(model: AsaConfig, peer_address: IPAddress) -> KeySource:
         certificate_v1=any(t.startswith(("ikev1 trust-point", "trust-point")) for t in texts),
         certificate_v2_local=any(t.startswith("ikev2 local-authentication certificate") for t in texts),
         certificate_v2_remote=any(t.startswith("ikev2 remote-authentication certificate") for t in texts),
+        isakmp=isakmp,
     )
 
 
-def _isakmp_key(model: AsaConfig, address: IPAddress) -> Secret | None:
+def _isakmp_key(model: AsaConfig, address: IPAddress) -> IsakmpKey | None:
     from cfglint.asa.tables import network_of
 
     for k in model.isakmp_keys:
         net = network_of(k.address, k.netmask) if k.netmask else network_of(k.address, None)
         if net is not None and net.version == address.version and address in net:
-            return k.key
+            return k
     return None
 
 

@@ -14,6 +14,9 @@ _KIND = {
 
 
 def _group_text(k: KeySource) -> str:
+    g = k.group
+    if k.isakmp is not None and (g is None or g.ipsec_attributes is None or g.ipsec_attributes.ikev1_psk is None):
+        return f"`crypto isakmp key ... address {k.isakmp.address}`"
     if k.default_group:
         return f"DefaultL2LGroup (no tunnel-group {k.group_name})"
     return f"tunnel-group {k.group_name}"
