@@ -604,6 +604,11 @@ def _from_entry(task: FileTask, data: bytes, entry: Any, ctx: _MapContext) -> Fi
     )
 
 
+# Kinds whose index view (`SourceModel.index_view`, what the cross-file rules read) is small: a
+# worker sends it back. An ASA view of a 5k-line config pickles to ~83 KiB, 2.3 ms to dump and
+# load against ~30 ms to parse and ~30 ms of per-file rules (the whole model: 706 KiB).
+SHIPPED_VIEWS = frozenset({"asa"})
+
 # Worker processes: the context is set once per process (inherited through fork, or sent once).
 _WORKER_CTX: _MapContext | None = None
 
@@ -870,10 +875,11 @@ def _run(
         pending.append((i, t, data))
 
     # Map, the misses: parse (in worker processes when it pays). A file whose model the cross-file
-    # rules need is parsed here: sending a model back costs 1.3x to 2.7x its parse (bench/run.py
-    # --ship), more than a worker saves. This process parses those while the workers do the rest.
-    local = [p for p in pending if p[1].with_model]
-    remote = [p for p in pending if not p[1].with_model]
+    # rules need is parsed here, unless its kind's index view is cheap to send back: a whole model
+    # costs 1.3x to 2.7x its parse to pickle and load (bench/run.py --ship), more than a worker
+    # saves. This process parses those while the workers do the rest.
+    local = [p for p in pending if p[1].with_model and p[1].kind not in SHIPPED_VIEWS]
+    remote = [p for p in pending if not (p[1].with_model and p[1].kind not in SHIPPED_VIEWS)]
     def size(i: int, d: bytes | None) -> int:
         return len(d) if d is not None else sizes.get(i, 0)
 

@@ -100,9 +100,22 @@ def n_files(capsys, kind: str | None = None) -> int:
 def test_jobs_1_and_2_print_the_same_bytes(tree, capsys, pool_always, fmt):
     one = run(capsys, "check", "t", "--no-cache", "-j1", "--format", fmt)
     two = run(capsys, "check", "t", "--no-cache", "-j2", "--format", fmt, "-v")
-    assert "worker process" in two[2]  # 1 with files whose models stay here (ASA: cross-file rules), else 2
+    assert "worker process" in two[2]  # 1 with files whose models stay here (Hadoop: cross-file rules), else 2
     assert one[0] == two[0] != 0
     assert one[1] == two[1]
+
+
+def test_asa_index_views_come_back_from_the_workers(tree, capsys, pool_always, parses):
+    """ASA files are parsed in the workers (their index views are small to send back), and the
+    cross-file findings over them are the same as with -j1."""
+    one = run(capsys, "check", "t", "--no-cache", "-j1", "--format", "json")
+    asa = {p for p in parses if p.endswith(".cfg")}
+    assert len(asa) >= 4
+    parses.clear()
+    two = run(capsys, "check", "t", "--no-cache", "-j2", "--format", "json", "-v")
+    assert "worker process" in two[2]
+    assert not asa & set(parses)  # none parsed in this process
+    assert one[1] == two[1] and '"ASA001"' in two[1]
 
 
 def test_jobs_with_a_forkserver_pool(tree, capsys, pool_always, monkeypatch):
