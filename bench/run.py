@@ -52,12 +52,55 @@ CFGLINT = [sys.executable, "-m", "cfglint"]
 # Running a command
 
 
+# The largest sum of the proportional set sizes (PSS: a page shared by n processes counts 1/n in
+# each) of the measured process and its workers, sampled while it runs: what a run with worker
+# processes costs the machine in all, where ru_maxrss gives the largest process only.
+TREE_PSS: list[int] = []
+
+
+def _tree_pss_kib(pid: int) -> int:
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS KiB of the largest process, exit status) of one run."""
+    """(wall seconds, peak RSS KiB of the largest process, exit status) of one run; the peak PSS of
+    the process tree is appended to TREE_PSS (sampled every 5 ms, Linux only)."""
+    import threading
+
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_pss_kib(p.pid))
+            done.wait(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.exists(f"/proc/{p.pid}/smaps_rollup"):
+        sampler.start()
     _pid, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    TREE_PSS.append(peak[0])
     p.returncode = os.waitstatus_to_exitcode(status)
     err = p.stderr.read() if p.stderr else b""
     if p.stderr:
@@ -164,11 +207,12 @@ def bench_fleet(args: argparse.Namespace) -> None:
                     if name.startswith("store"):
                         shutil.rmtree(cache_store, ignore_errors=True)
                     wall, rss, _ = measure(cmd, work, env)
-                    runs[name].append((wall, rss))
-            print(f"{'variant':<14} {'wall s':>8} {'per file ms':>12} {'peak MiB':>9}")
+                    runs[name].append((wall, rss, TREE_PSS[-1]))
+            print(f"{'variant':<14} {'wall s':>8} {'per file ms':>12} {'peak MiB':>9} {'tree PSS MiB':>13}")
             for name, rs in runs.items():
                 w = median([r[0] for r in rs])
-                print(f"{name:<14} {fmt_s(w)} {w / n * 1000:12.2f} {max(r[1] for r in rs) / 1024:9.1f}")
+                print(f"{name:<14} {fmt_s(w)} {w / n * 1000:12.2f} {max(r[1] for r in rs) / 1024:9.1f} "
+                      f"{max(r[2] for r in rs) / 1024:13.1f}")
 
             def ratio(a: str, b: str) -> float:
                 return median([x[0] / y[0] for x, y in zip(runs[a], runs[b])])
@@ -208,16 +252,26 @@ def bench_peers(root: Path, kinds: list[str], scale: int, work: Path, env: dict,
         cache = work / f"cache-only-{kind}-{scale}"
         check = [*CFGLINT, "check", str(only), "--format", "json", "--exit-zero"]
         measure(check + ["--cache-dir", str(cache)], work, env)
-        cold, warm, peer = [], [], []
+        cold, cold1, warm, peer = [], [], [], []
+        pss, pss1 = [], []
         for _ in range(args.repeat):
             cold.append(measure(check + ["--no-cache"], work, env))
+            pss.append(TREE_PSS[-1])
+            cold1.append(measure(check + ["--no-cache", "-j1"], work, env))
+            pss1.append(TREE_PSS[-1])
             warm.append(measure(check + ["--cache-dir", str(cache)], work, env))
             peer.append(fn(files, work) or (float("nan"), 0))
-        c, w, p = (median([r[0] for r in xs]) for xs in (cold, warm, peer))
-        print(f"{kind} only ({len(files)} files) vs {name}: cfglint cold {c:.3f} s, warm {w:.3f} s, {name} {p:.3f} s; "
-              f"cold/{name} {median([a[0] / b[0] for a, b in zip(cold, peer)]):.3f}, "
-              f"warm/{name} {median([a[0] / b[0] for a, b in zip(warm, peer)]):.3f}; peak MiB cfglint "
-              f"{max(r[1] for r in cold) / 1024:.0f}, {name} {max(r[1] for r in peer) / 1024:.0f}")
+        c, c1, w, p = (median([r[0] for r in xs]) for xs in (cold, cold1, warm, peer))
+
+        def ratio(xs: list) -> float:
+            return median([a[0] / b[0] for a, b in zip(xs, peer)])
+
+        jobs = os.cpu_count() or 1
+        print(f"{kind} only ({len(files)} files) vs {name}: cfglint cold -j{jobs} {c:.3f} s, cold -j1 {c1:.3f} s, "
+              f"warm {w:.3f} s, {name} {p:.3f} s; cold -j{jobs}/{name} {ratio(cold):.3f}, cold -j1/{name} "
+              f"{ratio(cold1):.3f}, warm/{name} {ratio(warm):.3f}; peak MiB: {name} {max(r[1] for r in peer) / 1024:.0f}, "
+              f"cfglint -j1 {max(r[1] for r in cold1) / 1024:.0f} (tree PSS {max(pss1) / 1024:.0f}), cfglint -j{jobs} "
+              f"largest process {max(r[1] for r in cold) / 1024:.0f}, tree PSS {max(pss) / 1024:.0f}")
 
 
 # --------------------------------------------------------------------------------------------------
