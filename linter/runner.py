@@ -32,7 +32,7 @@ from cfglint.api import (
     Severity,
     make_diagnostic,
 )
-from cfglint.secrets import Masker, mask_lines
+from cfglint.secrets import Masker, mask_line, mask_lines
 
 if TYPE_CHECKING:
     from cfglint.api import SourceModel, Span
@@ -403,26 +403,9 @@ def _display_lines(lines: Sequence[str], spans: list, kind: str, wanted: set[int
     for n in numbers:
         line = lines[n - 1]
         if spans:  # the secret spans over this line only (mask_lines on the whole file is the same)
-            mine = [sp for sp in spans if sp.line <= n <= sp.last_line]
-            if mine:
-                line = _mask_one(line, n, mine)
+            line = mask_line(line, n, spans)
         out[n] = _cut_line(_display_line(line, kind))
     return out
-
-
-def _mask_one(line: str, n: int, spans: list) -> str:
-    """`mask_lines` for line `n` alone (`spans` are those that cover it)."""
-    from cfglint.secrets import MASK
-
-    for sp in sorted(spans, key=lambda s: (s.line, s.column), reverse=True):
-        first, last = sp.line, sp.last_line
-        start = sp.column - 1 if n == first else len(line) - len(line.lstrip())
-        end = (sp.end_column - 1) if (n == last and sp.end_column is not None) else len(line)
-        start = max(0, min(start, len(line)))
-        end = max(start, min(end, len(line)))
-        if end > start:
-            line = line[:start] + MASK + line[end:]
-    return line
 
 
 # A source line longer than this is shown cut, with a marker saying how much is left out: a 30 MB

@@ -81,16 +81,25 @@ def trie_pattern(strings: Iterable[str]) -> str:
 def mask_lines(lines: list[str], spans: Iterable[Span]) -> list[str]:
     """Replace the text covered by secret spans with a fixed mask (the length is not leaked)."""
     out = list(lines)
+    by_line: dict[int, list[Span]] = {}
+    for sp in spans:
+        for n in range(max(sp.line, 1), min(sp.last_line, len(out)) + 1):
+            by_line.setdefault(n, []).append(sp)
+    for n, mine in by_line.items():
+        out[n - 1] = mask_line(out[n - 1], n, mine)
+    return out
+
+
+def mask_line(line: str, n: int, spans: Iterable[Span]) -> str:
+    """Line `n` of a file with the parts the secret spans that cover it replaced by the mask."""
     for sp in sorted(spans, key=lambda s: (s.line, s.column), reverse=True):
         first, last = sp.line, sp.last_line
-        for n in range(first, last + 1):
-            if n < 1 or n > len(out):
-                continue
-            line = out[n - 1]
-            start = sp.column - 1 if n == first else len(line) - len(line.lstrip())
-            end = (sp.end_column - 1) if (n == last and sp.end_column is not None) else len(line)
-            start = max(0, min(start, len(line)))
-            end = max(start, min(end, len(line)))
-            if end > start:
-                out[n - 1] = line[:start] + MASK + line[end:]
-    return out
+        if not first <= n <= last:
+            continue
+        start = sp.column - 1 if n == first else len(line) - len(line.lstrip())
+        end = (sp.end_column - 1) if (n == last and sp.end_column is not None) else len(line)
+        start = max(0, min(start, len(line)))
+        end = max(start, min(end, len(line)))
+        if end > start:
+            line = line[:start] + MASK + line[end:]
+    return line
