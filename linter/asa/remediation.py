@@ -35,7 +35,15 @@ from cfglint.asa.expand import (
     resolve_address,
     resolve_network_object,
 )
-from cfglint.asa.tables import ICMP_PROTOCOLS, PORT_PROTOCOLS, PROTOCOL_NAMES, mask_prefix, network_of, parse_ip
+from cfglint.asa.tables import (
+    ICMP_PROTOCOLS,
+    PORT_PROTOCOLS,
+    PROTOCOL_NAMES,
+    dotted_quad_int,
+    mask_prefix,
+    network_of,
+    parse_ip,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from jinja2 import Environment
@@ -247,19 +255,39 @@ _V4_MASKS = [((1 << 32) - 1) ^ ((1 << (32 - n)) - 1) for n in range(33)]
 def _literal_key(address: str, mask: str | None) -> int | None:
     """`net_key(network_of(address, mask))` without building the network (None when that is None):
     the literal operands of every network group are keyed at map time."""
-    if mask is None:
+    value = dotted_quad_int(address)
+    if value is not None:  # the common case: the int of the address, no address object
+        if mask is None:
+            return _addr_key(4, value, 32)
+    elif mask is None:
         if "/" in address:
             n = network_of(address, None)
             return net_key(n) if n is not None else None
         a = parse_ip(address)
         return _addr_key(a.version, int(a), a.max_prefixlen) if a is not None else None
-    a = parse_ip(address)
-    if not isinstance(a, IPv4Address):
-        return None
+    else:
+        a = parse_ip(address)
+        if not isinstance(a, IPv4Address):
+            return None
+        value = int(a)
     plen = mask_prefix(mask)
     if plen is None:
         return None
-    return _addr_key(4, int(a) & _V4_MASKS[plen], plen)
+    return _addr_key(4, value & _V4_MASKS[plen], plen)
+
+
+def _range_keys(first: Any, last: Any) -> frozenset[int]:
+    """The `net_key`s of `summarize_address_range(first, last)` (first <= last, same version),
+    computed on ints: the largest aligned block at each step, as `ipaddress` does."""
+    bits = first.max_prefixlen
+    version = first.version
+    a, b = int(first), int(last)
+    keys = []
+    while a <= b:
+        nbits = min(bits if a == 0 else (a & -a).bit_length() - 1, (b - a + 1).bit_length() - 1)
+        keys.append(_addr_key(version, a, bits - nbits))
+        a += 1 << nbits
+    return frozenset(keys)
 
 
 def _pack(keys: Iterable[int]) -> int:
@@ -291,6 +319,15 @@ def reuse_data(model: AsaConfig) -> Any:
                 got = (True, frozenset((_addr_key(h.version, int(h), h.max_prefixlen),)))
             elif o is not None and o.kind == "subnet" and o.subnet is not None:
                 got = (True, frozenset((net_key(o.subnet),)))
+            elif (
+                o is not None
+                and o.kind == "range"
+                and o.range_start is not None
+                and o.range_end is not None
+                and o.range_start.version == o.range_end.version
+            ):  # summarize_address_range, on ints
+                a, b = o.range_start, o.range_end
+                got = (True, _range_keys(a, b) if int(a) <= int(b) else _range_keys(b, a))
             else:
                 r = resolve_network_object(model, name)
                 got = (r.complete, frozenset(map(net_key, r.networks)))

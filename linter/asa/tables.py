@@ -3,6 +3,7 @@ Protocols, and Ports" appendix), and small IP parsing helpers that never raise."
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
@@ -237,10 +238,37 @@ def parse_ip(text: str) -> IPAddress | None:
     c = text[0]
     if not (c.isdigit() or c in "abcdefABCDEF:"):
         return None
+    v = dotted_quad_int(text)
+    if v is not None:
+        return ipv4_of_int(v)
     try:
         return ip_address(text)
     except ValueError:
         return None
+
+
+# A dotted quad exactly as `ipaddress` reads one (four ASCII decimal octets up to 255, no leading
+# zero): the common case, built from its int (twice as fast as `ip_address`, which splits and checks
+# each octet in Python). Anything else goes the `ip_address` way.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_is_dotted_quad = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}").fullmatch
+_new_object = object.__new__
+
+
+def dotted_quad_int(text: str) -> int | None:
+    """The int of an IPv4 address written as `ipaddress` reads one, or None (for anything else,
+    which may still be an address: IPv6)."""
+    if _is_dotted_quad(text) is None:
+        return None
+    a, b, c, d = text.split(".")
+    return int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
+
+
+def ipv4_of_int(value: int) -> IPv4Address:
+    """`IPv4Address(value)` for an int known to be in range, without the constructor's checks."""
+    a = _new_object(IPv4Address)
+    a._ip = value  # type: ignore[attr-defined]
+    return a
 
 
 def looks_ipv4(text: str) -> bool:

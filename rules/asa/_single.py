@@ -6,9 +6,9 @@ The cross-device rules (ASA001-ASA005) have their own helpers; nothing here pair
 from __future__ import annotations
 
 import bisect
-
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Address, IPv4Network, IPv6Network, ip_network
 
@@ -265,10 +265,78 @@ def _interface_behind_scan(model: AsaConfig, net: IPNetwork) -> str | None:
     return best[1]
 
 
+def _elsewhere_index(model: AsaConfig) -> tuple[dict, dict]:
+    """interface_networks indexed for `routed_elsewhere` (default routes left out, as it ignores
+    them): {(version, prefixlen): {network int: [nameif of each such route]}} for the routes that
+    contain a network, and per version the routes sorted by (start address, prefixlen) with their
+    nameifs and, for each position, where its run of equal nameifs ends (the routes inside a network
+    that go through another interface: one bisect and one look past the run)."""
+
+    def build() -> tuple[dict, dict]:
+        by_net: dict[tuple[int, int], dict[int, list[str]]] = {}
+        inner: dict[int, list[tuple[int, int, str]]] = {}
+        for n, nameif, default in interface_networks(model):
+            if default:
+                continue
+            start = int(n.network_address)
+            by_net.setdefault((n.version, n.prefixlen), {}).setdefault(start, []).append(nameif)
+            inner.setdefault(n.version, []).append((start, n.prefixlen, nameif))
+        ordered: dict[int, tuple[list[tuple[int, int]], list[str], list[int]]] = {}
+        for v, lst in inner.items():
+            lst.sort(key=lambda t: (t[0], t[1]))
+            names = [t[2] for t in lst]
+            run_end = [len(lst)] * len(lst)
+            for i in range(len(lst) - 2, -1, -1):
+                run_end[i] = i + 1 if names[i + 1] != names[i] else run_end[i + 1]
+            ordered[v] = ([(t[0], t[1]) for t in lst], names, run_end)
+        return by_net, ordered
+
+    return model.memo("single:elsewhere_index", build)
+
+
 def routed_elsewhere(model: AsaConfig, net: IPNetwork, nameif: str) -> bool:
     """Whether some of `net` is connected to, or statically routed through, another interface than
     `nameif` (default routes excluded; a route through another interface that a more specific route
-    through `nameif` overrides for all of `net` does not count)."""
+    through `nameif` overrides for all of `net` does not count).
+
+    Indexed (one dict lookup per prefix length for the routes that contain `net`, a bisect for the
+    ones inside it), so a large config does not pay routes x flows; `_routed_elsewhere_scan` is the
+    plain reading that the tests hold it equal to."""
+    by_net, ordered = _elsewhere_index(model)
+    v, bits, plen = net.version, net.max_prefixlen, net.prefixlen
+    addr = int(net.network_address)
+    # routes that contain `net` (two CIDR blocks overlap when one contains the other), longest first
+    containing: list[tuple[int, list[str]]] = []
+    best: int | None = None
+    for p in range(plen, -1, -1):
+        table = by_net.get((v, p))
+        if table is None:
+            continue
+        found = table.get(addr & (((1 << p) - 1) << (bits - p)))
+        if found is not None:
+            containing.append((p, found))
+            if best is None and nameif in found:
+                best = p
+    for p, found in containing:
+        if best is not None and p < best:
+            break  # overridden for all of `net` by the more specific route through `nameif`
+        if any(other != nameif for other in found):
+            return True
+    # routes strictly inside `net`: start in [addr, broadcast] (one that starts at `addr` with a
+    # prefix no longer than `net`'s contains it: already counted)
+    got = ordered.get(v)
+    if got is None:
+        return False
+    keys, names, run_end = got
+    lo = bisect.bisect_right(keys, (addr, plen))
+    hi = bisect.bisect_right(keys, (int(net.broadcast_address), bits))
+    if lo >= hi:
+        return False
+    return names[lo] != nameif or run_end[lo] < hi
+
+
+def _routed_elsewhere_scan(model: AsaConfig, net: IPNetwork, nameif: str) -> bool:
+    """`routed_elsewhere` by a plain scan over every route (the reference the tests compare to)."""
     routes = interface_networks(model)
     best = max(
         (
@@ -299,17 +367,120 @@ def entry_label(e: CryptoMapEntry) -> str:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest defined name (case-insensitive first, then difflib), or None."""
-    cands = sorted(set(candidates))
-    if not cands:
-        return None
-    lower = {c.lower(): c for c in cands}
-    if name.lower() in lower and lower[name.lower()] != name:
-        return lower[name.lower()]
-    close = difflib.get_close_matches(name, cands, n=1, cutoff=0.8)
-    if close:
-        return close[0]
-    by_lower = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.8)
-    return lower[by_lower[0]] if by_lower else None
+    return CloseNames(candidates).suggest(name)
+
+
+_CLOSE_CUTOFF = 0.8
+
+
+def _ratio(matches: int, length: int) -> float:
+    """difflib's `_calculate_ratio`, for the same float comparisons."""
+    return 2.0 * matches / length if length else 1.0
+
+
+class _CloseIndex:
+    """`difflib.get_close_matches(word, words, n=1, cutoff=0.8)` with the same answer, but without
+    running difflib over every word.
+
+    difflib keeps a word only if its `real_quick_ratio` (lengths), `quick_ratio` (the size M of the
+    multiset intersection of the characters) and `ratio` all reach the cutoff. Both quick tests
+    depend on the word's multiset of characters only, so the words are grouped by it (`host-0123`
+    and `host-3210` are one group) and the index holds, for each (character, k), the set of the
+    groups with at least k of that character: M(g) is the number of the query's own (character, k)
+    pairs whose set holds g. A group needs M >= need(its length), so it misses at most P - need of
+    the P pairs of the query, and is in one of any P - need + 1 of them: only the groups of the union
+    of the smallest such sets can pass. Their M is counted exactly (set intersections, in C), and
+    only the words of the groups that reach their need go to difflib: the words left out are ones
+    difflib's quick tests would have rejected, so the best match (ties broken as difflib does, by
+    the word) is unchanged. A query that shares little with the words (an IP address among host
+    names) costs a few set operations instead of a difflib pass over every word."""
+
+    __slots__ = ("words", "groups", "group_len", "sets", "lengths")
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        by_chars: dict[str, list[int]] = {}
+        for i, w in enumerate(words):
+            by_chars.setdefault("".join(sorted(w)), []).append(i)
+        self.groups = list(by_chars.values())  # word indexes, by group id
+        self.group_len = [len(k) for k in by_chars]
+        sets: dict[tuple[str, int], set[int]] = {}
+        for g, chars in enumerate(by_chars):
+            for c, n in Counter(chars).items():
+                for k in range(1, n + 1):
+                    got = sets.get((c, k))
+                    if got is None:
+                        sets[(c, k)] = {g}
+                    else:
+                        got.add(g)
+        self.sets = sets
+        self.lengths = frozenset(self.group_len)
+
+    def close(self, word: str) -> str | None:
+        words = self.words
+        la = len(word)
+        if not la or len(words) <= 16:
+            got = difflib.get_close_matches(word, words, n=1, cutoff=_CLOSE_CUTOFF)
+            return got[0] if got else None
+        # the least M that passes, per candidate length (lengths that fail real_quick_ratio: absent)
+        need: dict[int, int] = {}
+        for lb in self.lengths:
+            t = la + lb
+            if _ratio(min(la, lb), t) >= _CLOSE_CUTOFF:
+                need[lb] = next(m for m in range(min(la, lb) + 1) if _ratio(m, t) >= _CLOSE_CUTOFF)
+        if not need:
+            return None
+        sets = self.sets
+        empty: set[int] = set()
+        sized = sorted((sets.get((c, k), empty) for c, n in Counter(word).items() for k in range(1, n + 1)), key=len)
+        take = len(sized) - min(need.values()) + 1
+        pool = set().union(*sized[:take])
+        if not pool:
+            return None
+        counts: Counter[int] = Counter()
+        for s in sized:
+            counts.update(s & pool)
+        group_len, groups = self.group_len, self.groups
+        picked = sorted(i for g in pool if counts[g] >= need.get(group_len[g], la + 1) for i in groups[g])
+        got = difflib.get_close_matches(word, [words[i] for i in picked], n=1, cutoff=_CLOSE_CUTOFF)
+        return got[0] if got else None
+
+
+class CloseNames:
+    """`did_you_mean` over one fixed list of defined names, for many queries: the candidates are
+    sorted and indexed once, and each distinct query is answered once."""
+
+    __slots__ = ("_lower", "_exact", "_folded", "_memo")
+
+    def __init__(self, candidates: Iterable[str]):
+        cands = sorted(set(candidates))
+        self._lower = {c.lower(): c for c in cands}
+        self._exact = _CloseIndex(cands)
+        self._folded: _CloseIndex | None = None
+        self._memo: dict[str, str | None] = {}
+
+    def suggest(self, name: str) -> str | None:
+        """The closest defined name (case-insensitive first, then difflib), or None."""
+        memo = self._memo
+        if name in memo:
+            return memo[name]
+        memo[name] = got = self._suggest(name)
+        return got
+
+    def _suggest(self, name: str) -> str | None:
+        if not self._exact.words:
+            return None
+        lower = self._lower
+        low = name.lower()
+        if low in lower and lower[low] != name:
+            return lower[low]
+        close = self._exact.close(name)
+        if close is not None:
+            return close
+        if self._folded is None:
+            self._folded = _CloseIndex(list(lower))
+        by_lower = self._folded.close(low)
+        return lower[by_lower] if by_lower is not None else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -348,6 +519,11 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _DOTTED_QUAD = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
+# operand kinds that name a structure -> the kind of the reference
+_OPERAND_REF_KINDS = {"object": "network-object", "object-group": "object-group", "interface": "interface"}
+_ANY_KINDS = frozenset({"any", "any4", "any6"})
+
+
 def _dotted_quad(text: str) -> bool:
     """An IPv4 literal as `ipaddress` accepts it (four decimal octets, no leading zero), quickly."""
     return _DOTTED_QUAD.fullmatch(text) is not None
@@ -367,19 +543,18 @@ def references(model: AsaConfig, with_names: bool = True) -> list[Ref]:
         out: list[Ref] = []
         add = out.append
 
+        is_quad = _DOTTED_QUAD.fullmatch
+
         def addr(op, context: str, owner: str) -> None:
             if op is None:
                 return
             k = op.kind
-            if k == "object":
-                add(Ref("network-object", op.name or "", op, context, owner))
-            elif k == "object-group":
-                add(Ref("object-group", op.name or "", op, context, owner))
-            elif k == "interface":
-                add(Ref("interface", op.name or "", op, context, owner))
+            ref_kind = _OPERAND_REF_KINDS.get(k)
+            if ref_kind is not None:
+                add(Ref(ref_kind, op.name or "", op, context, owner))
             elif (k == "host" or k == "subnet") and op.address:
                 text = op.address
-                if _dotted_quad(text):
+                if is_quad(text) is not None:
                     return  # an IPv4 literal (most operands): no need for the slower parse
                 a = parse_ip(text)
                 literal = a is not None if k == "host" else isinstance(a, IPv4Address)
@@ -399,20 +574,28 @@ def references(model: AsaConfig, with_names: bool = True) -> list[Ref]:
         for acl in model.access_lists.values():
             name = acl.name
             for e in acl.entries:
-                if not e.is_rule:
-                    continue
+                if e.action is None or (e.acl_type != "extended" and e.acl_type != "standard"):
+                    continue  # not `e.is_rule`
                 p = e.protocol
                 if p is not None:
-                    if p.kind == "object":
+                    pk = p.kind
+                    if pk == "object":
                         if builtin_service(p.value) is None or p.value in services:
                             add(Ref("service-object", p.value, p, "acl", name))
-                    elif p.kind == "object-group":
+                    elif pk == "object-group":
                         add(Ref("object-group", p.value, p, "acl", name))
-                addr(e.src, "acl", name)
-                addr(e.dst, "acl", name)
-                for pm in (e.src_port, e.dst_port):
-                    if pm is not None and pm.op == "object-group":
-                        add(Ref("object-group", pm.values[0], pm, "acl", name))
+                op = e.src
+                if op is not None and op.kind not in _ANY_KINDS:
+                    addr(op, "acl", name)
+                op = e.dst
+                if op is not None and op.kind not in _ANY_KINDS:
+                    addr(op, "acl", name)
+                pm = e.src_port
+                if pm is not None and pm.op == "object-group":
+                    add(Ref("object-group", pm.values[0], pm, "acl", name))
+                pm = e.dst_port
+                if pm is not None and pm.op == "object-group":
+                    add(Ref("object-group", pm.values[0], pm, "acl", name))
                 if e.icmp_group is not None:
                     add(Ref("object-group", e.icmp_group, e, "acl", name))
         for ag in model.access_groups:

@@ -7,7 +7,7 @@ from cfglint.api import Diagnostic, FileContext, Severity, Span
 from cfglint.models.asa import AsaConfig, RawBlock, RawLine
 from cfglint.rules.asa._single import (
     AsaFileRule,
-    did_you_mean,
+    CloseNames,
     is_complete_config,
     problem_tokens,
     undefined_references,
@@ -208,13 +208,19 @@ class UndefinedReference(AsaFileRule):
         refs = [r for r in refs if r.name not in unreadable]
         seen: set[tuple[str, str, int, int]] = set()
         refs.sort(key=lambda r: (r.span.line, r.span.column))
+        # the defined names of each kind, indexed once: a file with hundreds of undefined references
+        # does not run difflib over every defined name for each of them
+        suggesters: dict[str, CloseNames] = {}
         for r in refs:
             key = (r.kind, r.name, r.span.line, r.span.column)
             if key in seen:
                 continue
             seen.add(key)
             label = _LABELS.get(r.kind, r.kind)
-            guess = did_you_mean(r.name, _candidates(model, r.kind, policies))
+            names = suggesters.get(r.kind)
+            if names is None:
+                names = suggesters[r.kind] = CloseNames(_candidates(model, r.kind, policies))
+            guess = names.suggest(r.name)
             hint = f"; did you mean {guess!r}?" if guess else ""
             yield self.diagnostic(
                 r.span,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, ip_network
@@ -256,18 +257,165 @@ def _walk_twice(model: AsaConfig, rules: list[TwiceNat], i: str, o: str, f: Flow
     return None
 
 
+# --------------------------------------------------------------------------------------------------
+# Which NAT rules can apply to a flow, indexed: a large config has hundreds of manual NAT rules and
+# as many protected flows, and a walk over every rule for each flow costs rules x flows. A rule the
+# index leaves out is one that `_match_twice` (or the object NAT loop) would pass over for that flow
+# ("no" / `continue`), so the walk over the rules it keeps, in order, decides the same.
+
+
+class _OverlapIndex:
+    """Items (by number) with networks: which have a network overlapping a given one. Two CIDR
+    blocks overlap when one contains the other: one dict lookup per prefix length in use for the
+    networks containing it, a bisect for the ones inside it."""
+
+    __slots__ = ("_exact", "_plens", "_keys", "_items")
+
+    def __init__(self, entries: list[tuple[int, tuple[IPNetwork, ...]]]):
+        exact: dict[tuple[int, int, int], list[int]] = {}
+        plens: dict[int, set[int]] = {}
+        inner: dict[int, list[tuple[int, int, int]]] = {}
+        for item, nets in entries:
+            for n in nets:
+                start = int(n.network_address)
+                exact.setdefault((n.version, n.prefixlen, start), []).append(item)
+                plens.setdefault(n.version, set()).add(n.prefixlen)
+                inner.setdefault(n.version, []).append((start, n.prefixlen, item))
+        self._exact = exact
+        self._plens = {v: sorted(ps, reverse=True) for v, ps in plens.items()}
+        self._keys: dict[int, list[tuple[int, int]]] = {}
+        self._items: dict[int, list[int]] = {}
+        for v, lst in inner.items():
+            lst.sort()
+            self._keys[v] = [(s, p) for s, p, _ in lst]
+            self._items[v] = [x for _, _, x in lst]
+
+    def overlapping(self, net: IPNetwork, out: set[int]) -> None:
+        """Add to `out` the items with a network (of `net`'s version) that overlaps `net`."""
+        v, bits, plen = net.version, net.max_prefixlen, net.prefixlen
+        addr = int(net.network_address)
+        exact = self._exact
+        for p in self._plens.get(v, ()):
+            if p <= plen:  # the networks that contain `net` (or are `net`)
+                got = exact.get((v, p, addr & (((1 << p) - 1) << (bits - p))))
+                if got is not None:
+                    out.update(got)
+        keys = self._keys.get(v)
+        if keys:  # the networks strictly inside `net`
+            lo = bisect.bisect_right(keys, (addr, plen))
+            hi = bisect.bisect_right(keys, (int(net.broadcast_address), bits))
+            if lo < hi:
+                out.update(self._items[v][lo:hi])
+
+
+class _NatIndex:
+    """For the manual (twice) NAT rules and the object NAT rules of a model: the ones that may apply
+    to a flow, by its source (`by_src`) or destination (`by_dst`), and the ones to try whatever the
+    flow (`always`: an operand that does not resolve, a static object NAT to an interface...)."""
+
+    __slots__ = ("numbered", "twice_always", "twice_src", "twice_dst", "obj_always", "obj_src", "obj_dst")
+
+    def __init__(self, model: AsaConfig):
+        self.numbered = any(t.line_number is not None for t in model.twice_nat)
+        always: set[int] = set()
+        src: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        dst: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        for k, t in enumerate(model.twice_nat):
+            if t.inactive:
+                continue  # `_match_twice` says "no" whatever the flow
+            try:
+                # forward: "no" unless the source meets `source_real` (or it does not resolve)
+                nets = _operand(model, t.source_real)
+                if nets is None:
+                    always.add(k)
+                    continue
+                src.append((k, nets))
+                if t.source_type != "static" or "unidirectional" in t.options:
+                    continue
+                # reversed: the flow's source against `destination_real`, its destination against
+                # `source_mapped` (alone when there is no destination)
+                if t.destination_type is None:
+                    mapped = _operand(model, t.source_mapped)
+                    if mapped is None:
+                        always.add(k)
+                    else:
+                        dst.append((k, mapped))
+                else:
+                    rsrc = _operand(model, t.destination_real)
+                    rdst = _operand(model, t.source_mapped)
+                    if rsrc is None or rdst is None:
+                        always.add(k)
+                    else:
+                        src.append((k, rsrc))
+            except Exception:  # pragma: no cover - let the plain walk meet it (and fail the same way)
+                always.add(k)
+        self.twice_always = always
+        self.twice_src = _OverlapIndex(src)
+        self.twice_dst = _OverlapIndex(dst)
+        always = set()
+        src = []
+        dst = []
+        for k, on in enumerate(model.object_nat):
+            try:
+                if on.nat_type == "static":  # reversed: toward its mapped address
+                    if on.mapped is None or on.mapped == "interface":
+                        always.add(k)
+                    else:
+                        if parse_ip(on.mapped) is not None:
+                            mapped = (ip_network(on.mapped),)
+                        else:
+                            mapped = _operand(model, on.mapped)
+                        if mapped is None:
+                            always.add(k)
+                        else:
+                            dst.append((k, mapped))
+                nets = _operand(model, on.object_name)
+                if nets is None:
+                    always.add(k)
+                else:
+                    src.append((k, nets))
+            except Exception:  # pragma: no cover - as above
+                always.add(k)
+        self.obj_always = always
+        self.obj_src = _OverlapIndex(src)
+        self.obj_dst = _OverlapIndex(dst)
+
+    def twice(self, f: Flow) -> set[int]:
+        """The positions in `model.twice_nat` of the rules `_match_twice` may not say "no" to for `f`."""
+        out = set(self.twice_always)
+        self.twice_src.overlapping(f.src, out)
+        self.twice_dst.overlapping(f.dst, out)
+        return out
+
+    def objects(self, f: Flow) -> set[int]:
+        """The positions in `model.object_nat` of the rules the object NAT step may act on for `f`."""
+        out = set(self.obj_always)
+        self.obj_src.overlapping(f.src, out)
+        self.obj_dst.overlapping(f.dst, out)
+        return out
+
+
+def _nat_index(model: AsaConfig) -> _NatIndex:
+    return model.memo("asa011:nat_index", lambda: _NatIndex(model))
+
+
 def _decide_modern(model: AsaConfig, i: str, o: str, f: Flow) -> _Outcome:
     """8.3+ order: manual (twice) NAT in order, object NAT (static, then dynamic by size), then
     `after-auto` manual NAT in order."""
-    if any(t.line_number is not None for t in model.twice_nat):
+    index = _nat_index(model)
+    if index.numbered:
         return _UNKNOWN
-    manual = [t for t in model.twice_nat if t.section == "manual"]
-    after = [t for t in model.twice_nat if t.section == "after-auto"]
+    # only the rules that may apply to the flow (the others would all be passed over), in order
+    twice = model.twice_nat
+    rules = [twice[k] for k in sorted(index.twice(f))]
+    manual = [t for t in rules if t.section == "manual"]
+    after = [t for t in rules if t.section == "after-auto"]
     out = _walk_twice(model, manual, i, o, f)
     if out is not None:
         return out
     dyn: list[tuple[int, bool, ObjectNat]] = []
-    for on in model.object_nat:
+    objects = model.object_nat
+    for on in [objects[k] for k in sorted(index.objects(f))]:
         if on.nat_type == "static" and _itf_ok(on.real_interface, o) and _itf_ok(on.mapped_interface, i):
             # a static object NAT applies, reversed, to traffic toward its mapped address
             if on.mapped is None or on.mapped == "interface":
