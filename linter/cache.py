@@ -58,6 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cfglint.secrets import trie_pattern
+
 DEFAULT_DIR = ".cfglint_cache"
 FORMAT = 1
 # How models are pickled, in the engine salt: entries written with another layout are misses (and
@@ -154,19 +156,35 @@ class Redactor:
     def __init__(self, key: bytes, forms: Iterable[str]):
         self.tokens: dict[str, str] = {f: token(key, f) for f in forms}
         self.back: dict[str, str] = {t: f for f, t in self.tokens.items()}
-        alts = sorted(self.tokens, key=len, reverse=True)
-        self._all = re.compile("|".join(re.escape(a) for a in alts)) if alts else None
-        longs = [a for a in alts if len(a) >= MIN_SECRET]
-        self._long = re.compile("|".join(re.escape(a) for a in longs)) if longs else None
+        # Compiled on first use (a run without the cache may never need them), as prefix trees: the
+        # longest form wins where several match, as with a flat alternation longest first, but a
+        # file with thousands of secrets does not try each of them at every position.
+        self._all_re: re.Pattern[str] | None | bool = False
+        self._long_re: re.Pattern[str] | None | bool = False
+
+    @property
+    def _all(self) -> re.Pattern[str] | None:
+        if self._all_re is False:
+            forms = [a for a in self.tokens if a]
+            self._all_re = re.compile(trie_pattern(forms)) if forms else None
+        return self._all_re  # type: ignore[return-value]
+
+    @property
+    def _long(self) -> re.Pattern[str] | None:
+        if self._long_re is False:
+            longs = [a for a in self.tokens if len(a) >= MIN_SECRET]
+            self._long_re = re.compile(trie_pattern(longs)) if longs else None
+        return self._long_re  # type: ignore[return-value]
 
     def __bool__(self) -> bool:
         return bool(self.tokens)
 
     def text(self, s: str) -> str:
         """Every occurrence of every form (for what is restored on load: exact round trip)."""
-        if self._all is None:
+        pattern = self._all
+        if pattern is None:
             return s
-        return self._all.sub(lambda m: self.tokens[m.group()], s)
+        return pattern.sub(lambda m: self.tokens[m.group()], s)
 
     def model_text(self, s: str) -> str:
         """For models, which stay redacted: a string equal to a form, or occurrences of the forms
@@ -174,9 +192,10 @@ class Redactor:
         hit = self.tokens.get(s)
         if hit is not None:
             return hit
-        if self._long is None:
+        pattern = self._long
+        if pattern is None:
             return s
-        return self._long.sub(lambda m: self.tokens[m.group()], s)
+        return pattern.sub(lambda m: self.tokens[m.group()], s)
 
     def restore(self, s: str) -> str:
         if TOKEN_PREFIX not in s:

@@ -399,11 +399,24 @@ def _display_lines(lines: Sequence[str], spans: list, kind: str, wanted: set[int
     if spans and wanted is None:
         masked = mask_lines(list(lines), spans)
         return {n: _cut_line(_display_line(masked[n - 1], kind)) for n in numbers}
+    # The secret spans over each wanted line (mask_lines on the whole file gives the same lines).
+    over: dict[int, list] = {}
+    if spans:
+        wanted_set = set(numbers)
+        for sp in spans:
+            first, last = max(sp.line, 1), min(sp.last_line, len(lines))
+            if last - first < len(wanted_set):
+                hit = [n for n in range(first, last + 1) if n in wanted_set]
+            else:
+                hit = [n for n in wanted_set if first <= n <= last]
+            for n in hit:
+                over.setdefault(n, []).append(sp)
     out = {}
     for n in numbers:
         line = lines[n - 1]
-        if spans:  # the secret spans over this line only (mask_lines on the whole file is the same)
-            line = mask_line(line, n, spans)
+        mine = over.get(n)
+        if mine:
+            line = mask_line(line, n, mine)
         out[n] = _cut_line(_display_line(line, kind))
     return out
 
