@@ -370,7 +370,9 @@ def bench_pool(args: argparse.Namespace) -> None:
 def bench_big(args: argparse.Namespace) -> None:
     """One generated ASA config at growing sizes (each twice the last): cfglint cold `--no-cache`
     with all rules, and ciscoconfparse's parse of the same file when importable. The growth factor
-    from one size to the next shows whether the run is linear (2.0) or not."""
+    from one size to the next shows whether the run is linear (2.0) or not. cfglint is given the
+    file's directory: given the file itself it would also read the other sizes' files, as the
+    project index for the cross-file rules (what pre-commit runs need)."""
     mod = fleet._asa_module()
     sizes = args.big_asa
     work = Path(tempfile.mkdtemp(prefix="cfglint-big-"))
@@ -390,7 +392,7 @@ def bench_big(args: argparse.Namespace) -> None:
         peers: dict[int, list[tuple[float, int]]] = {n: [] for n in sizes}
         for _ in range(args.repeat):
             for n in sizes:
-                wall, rss, _ = measure([*CFGLINT, "check", str(files[n]), "--no-cache", "--format", "json",
+                wall, rss, _ = measure([*CFGLINT, "check", str(files[n].parent), "--no-cache", "--format", "json",
                                         "--exit-zero"], work, env)
                 runs[n].append((wall, rss))
                 if not args.no_peer:
