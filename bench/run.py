@@ -87,9 +87,19 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
     peak = [0]
     done = threading.Event()
 
+    want = "\0".join(cmd).encode()
+
     def sample() -> None:
+        started = False
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_pss_kib(p.pid))
+            if not started:  # between fork and exec the child is a copy of this process: not counted
+                try:
+                    with open(f"/proc/{p.pid}/cmdline", "rb") as f:
+                        started = f.read().rstrip(b"\0") == want
+                except OSError:
+                    pass
+            if started:
+                peak[0] = max(peak[0], _tree_pss_kib(p.pid))
             done.wait(0.005)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -691,10 +691,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         changed = _changed_lines(lint, args.diff_base or base_ref_from_env())
 
+    # The repository root (`git rev-parse`): only the CI formats make paths relative to it, and the
+    # others should not pay for starting git.
+    root = _repo_root() if {"sarif", "github", "gitlab", "junit"} & set(formats) else None
+
     def options(color: bool) -> ReportOptions:
         return ReportOptions(
             version=__version__, color=color, statistics=args.statistics, quiet=args.quiet,
-            root=_repo_root(), include_suppressed=args.sarif_include_suppressed, suppression_reasons=reasons,
+            root=root, include_suppressed=args.sarif_include_suppressed, suppression_reasons=reasons,
             baseline_hidden=hidden, category=args.sarif_category, changed_lines=changed, summary_extra=summary_extra,
         )
 
