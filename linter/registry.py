@@ -99,6 +99,27 @@ class LazyRules(Mapping[str, type[Rule]]):
         return f"LazyRules({list(self._meta)})"
 
 
+def rule_info(rules: Mapping[str, type[Rule]], code: str) -> RuleMeta | type[Rule] | None:
+    """What is known of rule `code` (name, severity, suppressible...) without importing its module
+    when `rules` is the lazy registry; the class itself for another mapping; None if unknown."""
+    meta = getattr(rules, "meta", None)
+    if meta is not None:
+        try:
+            return meta(code)
+        except KeyError:
+            return None
+    return rules.get(code)
+
+
+def rule_infos(rules: Mapping[str, type[Rule]]) -> Iterator[tuple[str, RuleMeta | type[Rule]]]:
+    """(code, `rule_info`) of every rule, without importing any with the lazy registry."""
+    metadata = getattr(rules, "metadata", None)
+    if metadata is not None:
+        yield from metadata().items()
+    else:
+        yield from rules.items()
+
+
 @cache
 def load_rules() -> LazyRules:
     meta: dict[str, RuleMeta] = {}

@@ -33,6 +33,7 @@ from cfglint.api import (
     Severity,
     make_diagnostic,
 )
+from cfglint.registry import rule_info
 from cfglint.secrets import Masker, mask_line, mask_lines
 
 if TYPE_CHECKING:
@@ -189,34 +190,45 @@ class SourceLines(Sequence):
     characters and nothing else, and an invalid sequence never runs across them, so a line decoded
     alone is the line of the whole decoded text (tests/test_source_lines.py holds them equal)."""
 
-    __slots__ = ("_data", "_enc", "_bounds")
+    __slots__ = ("_data", "_enc", "_starts", "_ends")
 
     def __init__(self, data: bytes, kind: str):
         from array import array
 
         self._data = data
         self._enc = KIND_ENCODING.get(kind, "utf-8")
-        bounds = array("q", [0])  # start0, end0, start1, end1, ...
         if b"\r" in data:
+            starts, ends = array("q", [0]), array("q")
             for m in _LINE_END_B.finditer(data):
-                bounds.append(m.start())
-                bounds.append(m.end())
-        else:
+                ends.append(m.start())
+                starts.append(m.end())
+            ends.append(len(data))
+        elif data.count(b"\n") < 64:
+            starts, ends = array("q", [0]), array("q")
             at = data.find(b"\n")
             while at >= 0:
-                bounds.append(at)
-                bounds.append(at + 1)
+                ends.append(at)
+                starts.append(at + 1)
                 at = data.find(b"\n", at + 1)
-        bounds.append(len(data))
-        self._bounds = bounds
+            ends.append(len(data))
+        else:
+            # Many lines: their lengths from one split (in C; the pieces are let go at once), the
+            # bounds by running sums (in C too) rather than a Python step per line.
+            from itertools import accumulate, repeat
+            from operator import add
+
+            lengths = array("q", map(len, data.split(b"\n")))
+            starts = array("q", accumulate(map(add, lengths[:-1], repeat(1)), initial=0))
+            ends = array("q", map(add, starts, lengths))
+        self._starts = starts
+        self._ends = ends
 
     def __len__(self) -> int:
-        return len(self._bounds) // 2
+        return len(self._starts)
 
     def _line(self, i: int) -> str:
-        b = self._bounds
         # Decoded from a view of the bytes: a 30 MB line is not copied as bytes first.
-        text = str(memoryview(self._data)[b[2 * i] : b[2 * i + 1]], self._enc, "replace")
+        text = str(memoryview(self._data)[self._starts[i] : self._ends[i]], self._enc, "replace")
         if i == 0 and text.startswith("\ufeff"):
             text = text[1:]
         return text
@@ -234,6 +246,13 @@ class SourceLines(Sequence):
     def __iter__(self):
         for i in range(len(self)):
             yield self._line(i)
+
+    def joined(self) -> str:
+        """`"\n".join(self)`, decoded in one piece (line ends made `\n`)."""
+        text = self._data.decode(self._enc, errors="replace")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        return _LINE_END_RE.sub("\n", text) if "\r" in text else text
 
 
 class _Meta:
@@ -540,7 +559,7 @@ def _store(
     assert cache is not None
     offsets = []
     if fr.secrets:
-        text = "\n".join(lines)
+        text = lines.joined() if isinstance(lines, SourceLines) else "\n".join(lines)
         for value in fr.secrets:
             at = text.find(value)
             if at < 0:  # not in the text as written (escapes, continuations): cannot be restored
@@ -584,7 +603,7 @@ def _from_entry(task: FileTask, data: bytes, entry: Any, ctx: _MapContext) -> Fi
     lines: Sequence[str] = SourceLines(data, task.kind) if needs_lines else []
     secrets: list[str] = []
     if entry.secret_offsets:
-        text = "\n".join(lines)
+        text = lines.joined() if isinstance(lines, SourceLines) else "\n".join(lines)
         secrets = [text[at : at + n] for at, n in entry.secret_offsets]
     redactor = Redactor(ctx.key, secret_forms(secrets, entry.spans, lines) if (secrets or entry.spans) else ())
     restore = redactor.restore if redactor else None
@@ -1024,7 +1043,7 @@ def _reduce(
             suppressed_all.extend(d for d, _ in res.suppressed)
         out = []
         for d in diags:
-            rule = rules.get(d.code)
+            rule = rule_info(rules, d.code)  # metadata: no rule module is imported to report
             if rule is not None and rule.suppressible and d.code not in enabled:
                 continue
             # A configured override replaces the rule's severity, including the per-finding

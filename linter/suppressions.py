@@ -50,14 +50,18 @@ def _resolve(token: str, rules: Mapping[str, type[Rule]]) -> str | None:
     t = token.strip()
     if t.upper() in rules:
         return t.upper()
-    for code, cls in rules.items():
-        if cls.name == t.lower():
+    from cfglint.registry import rule_infos
+
+    for code, info in rule_infos(rules):
+        if info.name == t.lower():
             return code
     return None
 
 
 def _suggest(token: str, rules: Mapping[str, type[Rule]]) -> str:
-    pool = list(rules) + [c.name for c in rules.values()]
+    from cfglint.registry import rule_infos
+
+    pool = list(rules) + [info.name for _, info in rule_infos(rules)]
     close = difflib.get_close_matches(token.strip(), pool, n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
 
@@ -153,8 +157,10 @@ def apply(
     engine = load_rules()
     kept: list[Diagnostic] = []
     suppressed: list[tuple[Diagnostic, Directive]] = []
+    from cfglint.registry import rule_info
+
     for d in diagnostics:
-        rule = rules.get(d.code)
+        rule = rule_info(rules, d.code)
         hit = None
         if rule is None or rule.suppressible:
             for dv in directives:

@@ -565,6 +565,17 @@ def test_lean_start(tmp_path):
     assert "lark" not in heavy and "tree_sitter" not in heavy
 
 
+def test_a_warm_run_imports_no_rule_and_no_parser(tmp_path):
+    """Nothing changed: the findings (per file and cross-file) come from the cache, and reporting
+    them needs the rules' metadata only."""
+    shutil.copytree(REPO / "examples", tmp_path / "ex")
+    cold = _probe(tmp_path, "check", "ex")
+    assert cold[1] and cold[2]  # the cold run imported rules and parsers
+    heavy, families, parsers = _probe(tmp_path, "check", "ex")
+    assert families == [] and parsers == [], (families, parsers)
+    assert "tree_sitter" not in heavy and "lark" not in heavy
+
+
 def test_version_imports_nothing_heavy(tmp_path):
     code = "import sys\nfrom cfglint.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)

@@ -40,3 +40,15 @@ def test_display_lines_mask_per_line_as_mask_lines_does():
     whole = mask_lines(lines, spans)
     got = _display_lines(SourceLines(data, "davmail"), spans, "davmail", {1, 2, 3, 4})
     assert got == {n: whole[n - 1] for n in range(1, 5)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + [b"x" * 3, b"\n" * 70]), max_size=120), st.sampled_from(KINDS))
+def test_many_lines_and_joined(pieces, kind):
+    """Past 64 lines the bounds come from a split and running sums: the same lines; `joined()` is
+    the lines joined with \\n."""
+    data = b"".join(pieces)
+    lazy = SourceLines(data, kind)
+    eager = decode_lines(data, kind)
+    assert list(lazy) == eager
+    assert lazy.joined() == "\n".join(eager)
