@@ -655,21 +655,26 @@ def _work(task: FileTask) -> FileResult | None:
     if ctx is None:
         return None
     try:
-        try:
-            data = task.abs_path.read_bytes()
-        except OSError:
-            data = None
-        if data is not None and ctx.cache is not None:
-            from cfglint.cache import entry_key
-
-            task.key = entry_key(
-                ctx.salt, content=data, shown=task.shown, kind=task.kind, codes=task.codes, options=task.options,
-                with_model=task.with_model,
-            )
-        return _map_parse(task, data, ctx)
+        return _read_and_map(task, ctx)
     except Exception:
         _debug_trace()
         return None
+
+
+def _read_and_map(task: FileTask, ctx: _MapContext) -> FileResult:
+    """Read the file (its cache key from the bytes read) and map it."""
+    try:
+        data = task.abs_path.read_bytes()
+    except OSError:
+        data = None
+    if data is not None and ctx.cache is not None:
+        from cfglint.cache import entry_key
+
+        task.key = entry_key(
+            ctx.salt, content=data, shown=task.shown, kind=task.kind, codes=task.codes, options=task.options,
+            with_model=task.with_model,
+        )
+    return _map_parse(task, data, ctx)
 
 
 def _start_method() -> str:
@@ -766,7 +771,8 @@ def _map_pool(
         mp_ctx.set_forkserver_preload(modules)
     # Largest first: the long files start early and the pool finishes together.
     order = sorted(items, key=lambda it: -it[2])
-    chunk = max(1, min(16, len(order) // (workers * 8)))
+    chunk = max(1, min(16, len(order) // ((workers + 1) * 8)))
+    chunks = [order[k : k + chunk] for k in range(0, len(order), chunk)]
     left = {i for i, _, _ in order}
     import dataclasses
 
@@ -776,17 +782,36 @@ def _map_pool(
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=mp_ctx, initializer=_init_worker, initargs=(None if method == "fork" else wctx,)
         ) as ex:
-            results = ex.map(_work, [t for _, t, _ in order], chunksize=chunk)
+            futures = [ex.submit(_work_chunk, [t for _, t, _ in c]) for c in chunks]
             local_work()
-            for (i, _task, _n), fr in zip(order, results):
-                if fr is not None:
-                    left.discard(i)
-                    done(i, fr)
+            # This process is one of the jobs too: it takes the chunks no worker has started yet,
+            # from the smallest files up (a model it parses needs no pickling either).
+            for c, fut in zip(reversed(chunks), reversed(futures)):
+                if STEAL_WORK and fut.cancel():
+                    for i, task, _n in c:
+                        done(i, _read_and_map(task, ctx))
+                        left.discard(i)
+            for c, fut in zip(chunks, futures):
+                if fut.cancelled():
+                    continue
+                for (i, _task, _n), fr in zip(c, fut.result()):
+                    if fr is not None:
+                        left.discard(i)
+                        done(i, fr)
     except (BrokenProcessPool, OSError, RuntimeError):  # a worker died or could not start: finish here
         _debug_trace()
     finally:
         _WORKER_CTX = None
     return sorted(left)
+
+
+# This process takes the chunks of the pool's queue that no worker has started (tests turn it off
+# to see what the workers send back).
+STEAL_WORK = True
+
+
+def _work_chunk(tasks: list[FileTask]) -> list[FileResult | None]:
+    return [_work(t) for t in tasks]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -915,7 +940,9 @@ def _run(
     def size(i: int, d: bytes | None) -> int:
         return len(d) if d is not None else sizes.get(i, 0)
 
-    workers, method = _pool_plan(jobs, [(t, size(i, d)) for i, t, d in remote], rules, bool(local))
+    # This process counts as one of the jobs: it parses the files kept here, then takes its share of
+    # the others (`_map_pool`).
+    workers, method = _pool_plan(jobs, [(t, size(i, d)) for i, t, d in remote], rules, True)
     if workers:
         items = [(i, t, size(i, d)) for i, t, d in remote]
         del remote, pending  # the workers read the files themselves: do not hold them all in memory

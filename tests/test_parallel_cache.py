@@ -105,17 +105,30 @@ def test_jobs_1_and_2_print_the_same_bytes(tree, capsys, pool_always, fmt):
     assert one[1] == two[1]
 
 
-def test_asa_index_views_come_back_from_the_workers(tree, capsys, pool_always, parses):
+def test_asa_index_views_come_back_from_the_workers(tree, capsys, pool_always, parses, monkeypatch):
     """ASA files are parsed in the workers (their index views are small to send back), and the
     cross-file findings over them are the same as with -j1."""
     one = run(capsys, "check", "t", "--no-cache", "-j1", "--format", "json")
     asa = {p for p in parses if p.endswith(".cfg")}
     assert len(asa) >= 4
     parses.clear()
+    monkeypatch.setattr(runner, "STEAL_WORK", False)  # else this process takes a share of them
     two = run(capsys, "check", "t", "--no-cache", "-j2", "--format", "json", "-v")
     assert "worker process" in two[2]
     assert not asa & set(parses)  # none parsed in this process
     assert one[1] == two[1] and '"ASA001"' in two[1]
+
+
+def test_this_process_takes_its_share(tree, capsys, pool_always, parses, monkeypatch):
+    """With -j2 this process and one worker parse: the chunks no worker has started are taken
+    here (which ones depends on timing); the output is the -j1 output whatever the split."""
+    one = run(capsys, "check", "t", "--no-cache", "-j1", "--format", "json")
+    n = len(parses)
+    parses.clear()
+    two = run(capsys, "check", "t", "--no-cache", "-j2", "--format", "json", "-v")
+    assert "in 1 worker process and this one" in two[2]
+    assert len(parses) < n  # the worker took some
+    assert one[1] == two[1]
 
 
 def test_jobs_with_a_forkserver_pool(tree, capsys, pool_always, monkeypatch):
