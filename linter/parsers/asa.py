@@ -303,7 +303,7 @@ def _secrets_isolated(lines: list[str], path: str, secrets: list[Secret], proble
     (casefolded). Conservative: a short or common secret (`cisco`, `1`) is not isolated, and the
     redaction takes the generic walk. One pass over each text for all the secrets (a regular
     expression over the runs): linear in the file, whatever its number of secrets;
-    `_secrets_isolated_plain` is the per-secret reading the tests hold it equal to."""
+    tests/asa/test_scaling_helpers.py holds it equal to the per-secret reading it replaced."""
     values = [s for s in secrets if s.value is not None]
     if not values:
         return True
@@ -345,41 +345,6 @@ def _blanked_text(lines: list[str], values: list[Secret]) -> str | None:
             return None
         blanked[i] = text[:a] + "\x00" * (b - a) + text[b:]
     return "\n".join(blanked).casefold()
-
-
-def _secrets_isolated_plain(lines: list[str], path: str, secrets: list[Secret], problems: list[ParseProblem]) -> bool:
-    """`_secrets_isolated`, one substring test per secret (secrets x file size): the reference."""
-    values = [s for s in secrets if s.value is not None]
-    if not values:
-        return True
-    code = _code_text()
-    if not code:
-        return False
-    blanked = list(lines)
-    for s in values:
-        sp = s.span
-        i = sp.line - 1
-        if sp.end_line != sp.line or sp.end_column is None or not 0 <= i < len(blanked):
-            return False
-        text = blanked[i]
-        a, b = sp.column - 1, sp.end_column - 1
-        if text[a:b] != s.value.get_secret_value():  # type: ignore[union-attr]
-            return False
-        blanked[i] = text[:a] + "\x00" * (b - a) + text[b:]
-    hay = "\n".join(blanked).casefold()
-    messages = "\n".join(p.message for p in problems).casefold()
-    for s in values:
-        v = s.value.get_secret_value()  # type: ignore[union-attr]
-        for form in {v, v.strip()}:
-            if not form or form == path:
-                return False
-            words = [w for w in _SEPARATORS_RE.split(form.casefold()) if w]
-            if not words:
-                return False
-            w = max(words, key=len)
-            if w in hay or w in code or w in messages:
-                return False
-    return True
 
 
 def _strip_inline_bang(toks: list[str]) -> list[str]:

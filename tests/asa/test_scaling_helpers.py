@@ -78,13 +78,39 @@ def _random_config(rng: random.Random) -> tuple[str, str]:
     return "\n".join(lines) + "\n", path
 
 
+def _secrets_isolated_plain(lines: list[str], path: str, secrets: list, problems: list) -> bool:
+    """`_secrets_isolated` as it was: one substring test per secret (secrets x file size)."""
+    values = [s for s in secrets if s.value is not None]
+    if not values:
+        return True
+    code = asa_parser._code_text()
+    if not code:
+        return False
+    hay = asa_parser._blanked_text(lines, values)
+    if hay is None:
+        return False
+    messages = "\n".join(p.message for p in problems).casefold()
+    for s in values:
+        v = s.value.get_secret_value()
+        for form in {v, v.strip()}:
+            if not form or form == path:
+                return False
+            words = [w for w in asa_parser._SEPARATORS_RE.split(form.casefold()) if w]
+            if not words:
+                return False
+            w = max(words, key=len)
+            if w in hay or w in code or w in messages:
+                return False
+    return True
+
+
 def _both_isolated(monkeypatch: pytest.MonkeyPatch, data: bytes, path: str) -> list[tuple[bool, bool]]:
     seen: list[tuple[bool, bool]] = []
     fast = asa_parser._secrets_isolated
 
     def both(lines, path, secrets, problems):  # noqa: ANN001
         got = fast(lines, path, secrets, problems)
-        seen.append((got, asa_parser._secrets_isolated_plain(lines, path, secrets, problems)))
+        seen.append((got, _secrets_isolated_plain(lines, path, secrets, problems)))
         return got
 
     monkeypatch.setattr(asa_parser, "_secrets_isolated", both)
