@@ -305,8 +305,10 @@ def registered_rules() -> dict[str, type[Rule]]:
 def shown(value: str, limit: int = 120) -> str:
     """`repr(value)` for a message, shortened in the middle past `limit` characters: a 30 MB value
     must not make a 30 MB message."""
+    keep = max(8, (limit - 30) // 2)
+    if len(value) > limit:  # its repr is longer still: made from the two ends only, not a copy of it all
+        return f"{repr(value[:limit])[:keep]}...[{len(value)} characters]...{repr(value[-limit:])[-keep:]}"
     text = repr(value)
     if len(text) <= limit:
         return text
-    keep = max(8, (limit - 30) // 2)
     return f"{text[:keep]}...[{len(value)} characters]...{text[-keep:]}"

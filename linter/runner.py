@@ -511,18 +511,23 @@ def _map_parse(task: FileTask, data: bytes | None, ctx: _MapContext) -> FileResu
         secrets = [s for s in model.secrets()]
         spans = [SpanPos.of(s) for s in model.secret_spans()]
     redactor = Redactor(ctx.key, secret_forms(secrets, spans, p.lines) if (secrets or spans) else ())
-    linked = None
+    linked = view = None
     tokens: list[str] = []
     if model is not None and task.with_model:
         view = model.index_view()
         linked = view.redacted(redactor.model_text) if redactor else fresh_private(view)
         tokens = sorted(redactor.tokens.values())
-    note = "" if model is not None or p.diagnostics else "recognised; no parser for this kind yet"
+    has_model = model is not None
+    note = "" if has_model or p.diagnostics else "recognised; no parser for this kind yet"
     wanted = _wanted_lines(task.shown, [*p.diagnostics, *problems], directives)
+    # The model is done with (the cross-file rules get `linked`): let it go before the lines the
+    # findings show are decoded, so that a huge file's model and its lines are not held at once.
+    del model, view
+    p.model = None
     fr = FileResult(
         path=task.shown,
         kind=task.kind,
-        has_model=model is not None,
+        has_model=has_model,
         note=note,
         diagnostics=p.diagnostics,
         directives=directives,

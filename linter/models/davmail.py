@@ -48,7 +48,7 @@ class KeySpec:
 
 def java_parse_boolean(raw: str) -> bool:
     """`Boolean.parseBoolean`: true only for case-insensitive "true", no trimming."""
-    return raw.lower() == "true"
+    return len(raw) == 4 and raw.lower() == "true"  # no lowered copy of a huge value
 
 
 def java_parse_int(raw: str) -> int | None:

@@ -335,7 +335,19 @@ def _buffer_offset(segments: list[tuple[int, str]], index: int) -> int:
     raise IndexError(index)  # pragma: no cover - callers pass valid indexes
 
 
-def build_entry(ll: LogicalLine, pos: _Positions) -> PropEntry:
+def _needs_text(ll: LogicalLine, src: _Source) -> bool:
+    """Whether the entry's raw text must be cut from the source text: it is not its one segment."""
+    return ll.last_line != ll.first_line or ll.segments[0][0] != src.line_starts[ll.first_line] or len(
+        ll.segments[0][1]
+    ) != ll.end - src.line_starts[ll.first_line]
+
+
+def _raw_from_text(ll: LogicalLine, src: _Source) -> str:
+    raw = src.text[src.line_starts[ll.first_line] : ll.end]
+    return _TERMINATOR_RE.sub("\n", raw) if ll.last_line != ll.first_line else raw
+
+
+def build_entry(ll: LogicalLine, pos: _Positions, raw: str | None = None) -> PropEntry:
     """Java's `Properties.load0` on one logical line, plus spans."""
     src = pos.src
     segments = ll.segments
@@ -382,12 +394,10 @@ def build_entry(ll: LogicalLine, pos: _Positions) -> PropEntry:
             value_span = pos.span(ll.end, ll.end)
 
     continued = ll.last_line != ll.first_line
-    if not continued and segments[0][0] == line_start and len(buf) == ll.end - line_start:
-        raw = buf  # the line itself (no indentation): the same string, not a second copy of it
-    else:
-        raw = src.text[line_start : ll.end]
-        if continued:
-            raw = _TERMINATOR_RE.sub("\n", raw)
+    if raw is None:
+        # The line itself when it is the one segment (no indentation): the same string, not a
+        # second copy of it.
+        raw = _raw_from_text(ll, src) if _needs_text(ll, src) else buf
     return PropEntry(
         span=span,
         key=key,
@@ -408,13 +418,19 @@ def build_comment(cl: CommentLine, pos: _Positions) -> Comment:
 M = TypeVar("M", bound=PropertiesFile)
 
 
-def build_model(cls: type[M], data: bytes, path: str, src: _Source, structure: Structure) -> M:
+def build_model(
+    cls: type[M], data: bytes, path: str, src: _Source, structure: Structure, *, release_text: bool = False
+) -> M:
+    """The model. Everything that reads the source text is taken first; with `release_text` the
+    text is then let go (`src.text` becomes ""), so that the entries are built beside the lines'
+    own strings only: a 30 MB one-line file is not held as text, line and value at once."""
     pos = _Positions(src, path)
-    entries: list[PropEntry] = []
     comments: list[Comment] = []
-    for item in structure.items:
+    raws: dict[int, str] = {}
+    for k, item in enumerate(structure.items):
         if isinstance(item, LogicalLine):
-            entries.append(build_entry(item, pos))
+            if _needs_text(item, src):
+                raws[k] = _raw_from_text(item, src)
         else:
             comments.append(build_comment(item, pos))
 
@@ -437,6 +453,14 @@ def build_model(cls: type[M], data: bytes, path: str, src: _Source, structure: S
             if len(endings) == 3:
                 break
 
+    del text
+    if release_text:
+        src.text = ""
+    entries: list[PropEntry] = []
+    for k, item in enumerate(structure.items):
+        if isinstance(item, LogicalLine):
+            entries.append(build_entry(item, pos, raws.get(k)))
+
     return cls(
         path=path,
         comments=comments,
@@ -449,9 +473,8 @@ def build_model(cls: type[M], data: bytes, path: str, src: _Source, structure: S
 
 
 def _parse(cls: type[M], data: bytes, path: str) -> M:
-    text = data.decode("latin-1")
-    src = split_lines(text)
-    return build_model(cls, data, path, src, scan_structure(src))
+    src = split_lines(data.decode("latin-1"))  # `src` holds the text: build_model lets it go
+    return build_model(cls, data, path, src, scan_structure(src), release_text=True)
 
 
 def parse_properties(data: bytes, path: str) -> PropertiesFile:

@@ -14,10 +14,17 @@ _FALSE_WORDS = frozenset({"false", "no", "n", "off", "0", "disable", "disabled"}
 _FIRST_WORD_RE = re.compile(r"[^\s#!;]*")
 
 
+_LEADING_BLANKS_RE = re.compile(r"\s*")
+_LONGEST_FALSE_WORD = max(map(len, _FALSE_WORDS))
+
+
 def _intends_false(value: str) -> bool:
-    first = _FIRST_WORD_RE.match(value.strip())
-    word = first.group().lower() if first else ""
-    return word in _FALSE_WORDS
+    # Offsets, not copies: the first word of a 30 MB value is not copied (nor lowered) to be compared.
+    start = _LEADING_BLANKS_RE.match(value).end()  # type: ignore[union-attr]
+    first = _FIRST_WORD_RE.match(value, start)
+    if first is None or first.end() - start > _LONGEST_FALSE_WORD:
+        return False
+    return first.group().lower() in _FALSE_WORDS
 
 
 def _describe(spec: KeySpec | None) -> str:
@@ -106,7 +113,7 @@ class BooleanReadsFalse(DavmailRule):
             if spec is None or spec.type is not KeyType.BOOL:
                 continue
             value = entry.value
-            if value == "" or value.lower() in ("true", "false") or _intends_false(value):
+            if value == "" or (len(value) <= 5 and value.lower() in ("true", "false")) or _intends_false(value):
                 continue
             yield self.diagnostic(
                 entry.value_span,
