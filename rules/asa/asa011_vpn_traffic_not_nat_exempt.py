@@ -292,16 +292,26 @@ class _OverlapIndex:
 
     def overlapping(self, net: IPNetwork, out: set[int]) -> None:
         """Add to `out` the items with a network (of `net`'s version) that overlaps `net`."""
+        self.covering(net, out)
+        self.inside(net, out)
+
+    def covering(self, net: IPNetwork, out: set[int]) -> None:
+        """Add to `out` the items with a network that contains `net` (or is `net`)."""
         v, bits, plen = net.version, net.max_prefixlen, net.prefixlen
         addr = int(net.network_address)
         exact = self._exact
         for p in self._plens.get(v, ()):
-            if p <= plen:  # the networks that contain `net` (or are `net`)
+            if p <= plen:
                 got = exact.get((v, p, addr & (((1 << p) - 1) << (bits - p))))
                 if got is not None:
                     out.update(got)
+
+    def inside(self, net: IPNetwork, out: set[int]) -> None:
+        """Add to `out` the items with a network strictly inside `net`."""
+        v, bits, plen = net.version, net.max_prefixlen, net.prefixlen
         keys = self._keys.get(v)
-        if keys:  # the networks strictly inside `net`
+        if keys:
+            addr = int(net.network_address)
             lo = bisect.bisect_right(keys, (addr, plen))
             hi = bisect.bisect_right(keys, (int(net.broadcast_address), bits))
             if lo < hi:
@@ -310,26 +320,43 @@ class _OverlapIndex:
 
 class _NatIndex:
     """For the manual (twice) NAT rules and the object NAT rules of a model: the ones that may apply
-    to a flow, by its source (`by_src`) or destination (`by_dst`), and the ones to try whatever the
-    flow (`always`: an operand that does not resolve, a static object NAT to an interface...)."""
+    to a flow, and the ones to try whatever the flow (`always`: an operand that does not resolve, a
+    static object NAT to an interface...). A manual rule with a destination applies forward only
+    to a flow whose source meets its real source (in part: "unknown"; whole: on to the destination)
+    and whose destination meets its real destination (a hub's rules share their source: indexing
+    the source alone made a hub of 1,000 spokes walk half a million rules), and reversed (static)
+    only when the flow's source meets its real destination and its destination its mapped source."""
 
-    __slots__ = ("numbered", "twice_always", "twice_src", "twice_dst", "obj_always", "obj_src", "obj_dst")
+    __slots__ = (
+        "numbered", "twice_always", "fwd_src", "fwd_dst", "fwd_src_only", "rev_src", "rev_dst", "rev_dst_only",
+        "obj_always", "obj_src", "obj_dst",
+    )  # fmt: skip
 
     def __init__(self, model: AsaConfig):
         self.numbered = any(t.line_number is not None for t in model.twice_nat)
         always: set[int] = set()
-        src: list[tuple[int, tuple[IPNetwork, ...]]] = []
-        dst: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        fwd_src: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        fwd_dst: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        fwd_src_only: set[int] = set()  # forward: the source decides alone (no destination, or it does not resolve)
+        rev_src: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        rev_dst: list[tuple[int, tuple[IPNetwork, ...]]] = []
+        rev_dst_only: set[int] = set()  # reversed: the destination decides alone (no destination operand)
         for k, t in enumerate(model.twice_nat):
             if t.inactive:
                 continue  # `_match_twice` says "no" whatever the flow
             try:
-                # forward: "no" unless the source meets `source_real` (or it does not resolve)
+                # forward: "no" unless the source meets `source_real` (or it does not resolve), and
+                # the destination meets `destination_real` when there is one
                 nets = _operand(model, t.source_real)
                 if nets is None:
                     always.add(k)
                     continue
-                src.append((k, nets))
+                fwd_src.append((k, nets))
+                dnets = _operand(model, t.destination_real) if t.destination_type is not None else None
+                if dnets is None:
+                    fwd_src_only.add(k)
+                else:
+                    fwd_dst.append((k, dnets))
                 if t.source_type != "static" or "unidirectional" in t.options:
                     continue
                 # reversed: the flow's source against `destination_real`, its destination against
@@ -339,19 +366,25 @@ class _NatIndex:
                     if mapped is None:
                         always.add(k)
                     else:
-                        dst.append((k, mapped))
+                        rev_dst.append((k, mapped))
+                        rev_dst_only.add(k)
                 else:
                     rsrc = _operand(model, t.destination_real)
                     rdst = _operand(model, t.source_mapped)
                     if rsrc is None or rdst is None:
                         always.add(k)
                     else:
-                        src.append((k, rsrc))
+                        rev_src.append((k, rsrc))
+                        rev_dst.append((k, rdst))
             except Exception:  # pragma: no cover - let the plain walk meet it (and fail the same way)
                 always.add(k)
         self.twice_always = always
-        self.twice_src = _OverlapIndex(src)
-        self.twice_dst = _OverlapIndex(dst)
+        self.fwd_src = _OverlapIndex(fwd_src)
+        self.fwd_dst = _OverlapIndex(fwd_dst)
+        self.fwd_src_only = fwd_src_only
+        self.rev_src = _OverlapIndex(rev_src)
+        self.rev_dst = _OverlapIndex(rev_dst)
+        self.rev_dst_only = rev_dst_only
         always = set()
         src = []
         dst = []
@@ -382,9 +415,20 @@ class _NatIndex:
 
     def twice(self, f: Flow) -> set[int]:
         """The positions in `model.twice_nat` of the rules `_match_twice` may not say "no" to for `f`."""
-        out = set(self.twice_always)
-        self.twice_src.overlapping(f.src, out)
-        self.twice_dst.overlapping(f.dst, out)
+        # forward: a source met only in part is "unknown" before the destination is looked at; a
+        # source inside the rule's goes on to the destination
+        covered: set[int] = set()
+        partly: set[int] = set()
+        dst: set[int] = set()
+        self.fwd_src.covering(f.src, covered)
+        self.fwd_src.inside(f.src, partly)
+        self.fwd_dst.overlapping(f.dst, dst)
+        out = self.twice_always | (partly - covered) | (covered & (dst | self.fwd_src_only))
+        src: set[int] = set()
+        dst = set()
+        self.rev_src.overlapping(f.src, src)
+        self.rev_dst.overlapping(f.dst, dst)
+        out |= dst & (src | self.rev_dst_only)
         return out
 
     def objects(self, f: Flow) -> set[int]:
