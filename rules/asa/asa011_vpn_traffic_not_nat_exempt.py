@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network, ip_network
 
@@ -114,9 +114,10 @@ def _decide_legacy(model: AsaConfig, i: str, o: str, f: Flow) -> _Outcome:
             return _UNKNOWN
         if any(_flows_meet(d, f) for d in fs.deny_flows):
             return _UNKNOWN
-        if any(g == f or g.covers(f) for g in fs.flows):
+        index = model.memo(("asa011:exemption-flows", n.acl), lambda fs=fs: _FlowIndex(fs.flows))
+        if index.covers(f):
             return _EXEMPT
-        if any(_flows_meet(g, f) for g in fs.flows):
+        if index.meets(f):
             return _UNKNOWN  # exempt in part
     for st in model.legacy_statics:
         if st.real_interface == o and st.mapped_interface == i:
@@ -316,6 +317,29 @@ class _OverlapIndex:
             hi = bisect.bisect_right(keys, (int(net.broadcast_address), bits))
             if lo < hi:
                 out.update(self._items[v][lo:hi])
+
+
+class _FlowIndex:
+    """The flows of an exemption ACL, by destination network: a hub's `nat 0` ACL lists every
+    spoke, and each protected flow asked whether one of them covers it or meets it."""
+
+    __slots__ = ("_flows", "_by_dst")
+
+    def __init__(self, flows: Iterable[Flow]):
+        self._flows = list(flows)
+        self._by_dst = _OverlapIndex([(k, (g.dst,)) for k, g in enumerate(self._flows)])
+
+    def covers(self, f: Flow) -> bool:
+        """`any(g == f or g.covers(f) for g in flows)`: only a flow whose destination holds f's can."""
+        near: set[int] = set()
+        self._by_dst.covering(f.dst, near)
+        return any(g == f or g.covers(f) for g in (self._flows[k] for k in near))
+
+    def meets(self, f: Flow) -> bool:
+        """`any(_flows_meet(g, f) for g in flows)`: only a flow whose destination meets f's can."""
+        near: set[int] = set()
+        self._by_dst.overlapping(f.dst, near)
+        return any(_flows_meet(g, f) for g in (self._flows[k] for k in near))
 
 
 class _NatIndex:

@@ -413,3 +413,32 @@ def test_reuse_keys_on_ints_equal_the_networks() -> None:
                 n = network_of(address, mask)
                 want = net_key(n) if n is not None else None
             assert _literal_key(address, mask) == want, (address, mask)
+
+
+def test_asa011_exemption_flow_index_answers_as_any_over_every_flow() -> None:
+    """`_FlowIndex.covers` / `.meets` against `any(...)` over every flow of the ACL."""
+    import cfglint.rules.asa.asa011_vpn_traffic_not_nat_exempt as a11
+    from cfglint.asa.expand import Flow
+
+    rng = random.Random(17)
+
+    def net() -> object:
+        plen = rng.choice([8, 16, 20, 24, 28, 32])
+        return ip_network(f"10.{rng.randrange(3)}.{rng.randrange(4)}.{rng.randrange(256)}/{plen}", strict=False)
+
+    def flow() -> Flow:
+        proto = rng.choice([0, 0, 6, 17])
+        ports = (0, 65535) if proto == 0 else rng.choice([(0, 65535), (443, 443), (1000, 2000)])
+        return Flow(net(), net(), proto, (0, 65535), ports)
+
+    hits = {True: 0, False: 0}
+    for _ in range(300):
+        flows = [flow() for _ in range(rng.randrange(0, 30))]
+        index = a11._FlowIndex(flows)
+        for _ in range(30):
+            f = rng.choice(flows) if flows and rng.random() < 0.2 else flow()
+            want_cover = any(g == f or g.covers(f) for g in flows)
+            assert index.covers(f) == want_cover
+            assert index.meets(f) == any(a11._flows_meet(g, f) for g in flows)
+            hits[want_cover] += 1
+    assert hits[True] > 50 and hits[False] > 50
