@@ -34,7 +34,7 @@ from cfglint.api import (
     make_diagnostic,
 )
 from cfglint.registry import rule_info
-from cfglint.secrets import Masker, mask_line, mask_lines
+from cfglint.secrets import Masker, mask_line
 
 if TYPE_CHECKING:
     from cfglint.api import SourceModel, Span
@@ -255,6 +255,11 @@ class SourceLines(Sequence):
         return _LINE_END_RE.sub("\n", text) if "\r" in text else text
 
 
+def _joined(lines: Sequence[str]) -> str:
+    """`"\n".join(lines)`, in one decode for `SourceLines`."""
+    return lines.joined() if isinstance(lines, SourceLines) else "\n".join(lines)
+
+
 class _Meta:
     """Rule metadata without importing rules: from a LazyRules mapping, else from the classes."""
 
@@ -422,13 +427,11 @@ def _wanted_lines(path: str, diagnostics: Sequence[Diagnostic], directives: Sequ
     return wanted
 
 
-def _display_lines(lines: Sequence[str], spans: list, kind: str, wanted: set[int] | None) -> dict[int, str]:
+def _display_lines(lines: Sequence[str], spans: list, kind: str, wanted: set[int]) -> dict[int, str]:
+    """Lines `wanted` of a file as shown: secret spans masked, decoded for display, cut when long."""
     if not lines:
         return {}
-    numbers = range(1, len(lines) + 1) if wanted is None else sorted(n for n in wanted if 1 <= n <= len(lines))
-    if spans and wanted is None:
-        masked = mask_lines(list(lines), spans)
-        return {n: _cut_line(_display_line(masked[n - 1], kind)) for n in numbers}
+    numbers = sorted(n for n in wanted if 1 <= n <= len(lines))
     # The secret spans over each wanted line (mask_lines on the whole file gives the same lines).
     over: dict[int, list] = {}
     if spans:
@@ -476,22 +479,11 @@ def _mask_snippet(text: str, masker: Masker) -> str:
     be the beginning of a secret the cut went through (masking needs the whole value to see it)."""
     head, cut = split_cut(text)
     if cut and masker:
-        trimmed = _trim_partial_secret(head, masker._secrets)  # noqa: SLF001 - the run's secrets
+        trimmed = masker.without_partial_tail(head)
         if len(trimmed) < len(head):
             more = int(_CUT_RE.search(cut).group(1)) + len(head) - len(trimmed)  # type: ignore[union-attr]
             head, cut = trimmed, f" ...[{more} more characters]"
     return (masker.text(head) or "") + cut
-
-
-def _trim_partial_secret(text: str, secrets: Iterable[str]) -> str:
-    """`text` without its longest tail that is a proper beginning of one of `secrets`."""
-    cut = 0
-    for s in secrets:
-        for k in range(min(len(s) - 1, len(text)), cut, -1):
-            if text.endswith(s[:k]):
-                cut = k
-                break
-    return text[: len(text) - cut] if cut else text
 
 
 def _map_parse(task: FileTask, data: bytes | None, ctx: _MapContext) -> FileResult:
@@ -564,7 +556,7 @@ def _store(
     assert cache is not None
     offsets = []
     if fr.secrets:
-        text = lines.joined() if isinstance(lines, SourceLines) else "\n".join(lines)
+        text = _joined(lines)
         for value in fr.secrets:
             at = text.find(value)
             if at < 0:  # not in the text as written (escapes, continuations): cannot be restored
@@ -608,7 +600,7 @@ def _from_entry(task: FileTask, data: bytes, entry: Any, ctx: _MapContext) -> Fi
     lines: Sequence[str] = SourceLines(data, task.kind) if needs_lines else []
     secrets: list[str] = []
     if entry.secret_offsets:
-        text = lines.joined() if isinstance(lines, SourceLines) else "\n".join(lines)
+        text = _joined(lines)
         secrets = [text[at : at + n] for at, n in entry.secret_offsets]
     redactor = Redactor(ctx.key, secret_forms(secrets, entry.spans, lines) if (secrets or entry.spans) else ())
     restore = redactor.restore if redactor else None
@@ -940,8 +932,12 @@ def _run(
     # rules need is parsed here, unless its kind's index view is cheap to send back: a whole model
     # costs 1.3x to 2.7x its parse to pickle and load (bench/run.py --ship), more than a worker
     # saves. This process parses those while the workers do the rest.
-    local = [p for p in pending if p[1].with_model and p[1].kind not in SHIPPED_VIEWS]
-    remote = [p for p in pending if not (p[1].with_model and p[1].kind not in SHIPPED_VIEWS)]
+    def stays(t: FileTask) -> bool:
+        return t.with_model and t.kind not in SHIPPED_VIEWS
+
+    local = [p for p in pending if stays(p[1])]
+    remote = [p for p in pending if not stays(p[1])]
+
     def size(i: int, d: bytes | None) -> int:
         return len(d) if d is not None else sizes.get(i, 0)
 

@@ -37,6 +37,17 @@ class Masker:
     def __bool__(self) -> bool:
         return bool(self._secrets)
 
+    def without_partial_tail(self, text: str) -> str:
+        """`text` without its longest tail that is a proper beginning of one of the secrets: what a
+        cut through a secret leaves, which `text()` cannot see (it needs the whole value)."""
+        cut = 0
+        for s in self._secrets:
+            for k in range(min(len(s) - 1, len(text)), cut, -1):
+                if text.endswith(s[:k]):
+                    cut = k
+                    break
+        return text[: len(text) - cut] if cut else text
+
     def text(self, s: str | None) -> str | None:
         pattern = self._pattern() if s else None
         if pattern is None:

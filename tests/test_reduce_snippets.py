@@ -118,6 +118,6 @@ def test_a_cut_never_leaves_the_beginning_of_a_secret():
         kept = len(head.replace("****", secret)) if "****" in head else len(head)
         more = int(cut.split("[")[1].split(" ")[0])
         assert kept + more == len(line), at  # the marker still counts what is left out
-    assert runner._trim_partial_secret("abcCan", ["Canary"]) == "abc"
-    assert runner._trim_partial_secret("abcCanary", ["Canary"]) == "abcCanary"  # whole: masked later
-    assert runner._trim_partial_secret("abc", []) == "abc"
+    assert Masker(["Canary"]).without_partial_tail("abcCan") == "abc"
+    assert Masker(["Canary"]).without_partial_tail("abcCanary") == "abcCanary"  # whole: masked later
+    assert Masker([]).without_partial_tail("abc") == "abc"

@@ -335,20 +335,20 @@ def _buffer_offset(segments: list[tuple[int, str]], index: int) -> int:
     raise IndexError(index)  # pragma: no cover - callers pass valid indexes
 
 
-def _needs_text(ll: LogicalLine, src: _Source) -> bool:
-    """Whether the entry's raw text must be cut from the source text: it is not its one segment."""
-    return ll.last_line != ll.first_line or ll.segments[0][0] != src.line_starts[ll.first_line] or len(
-        ll.segments[0][1]
-    ) != ll.end - src.line_starts[ll.first_line]
+def _raw_text(ll: LogicalLine, src: _Source) -> str | None:
+    """The source text of a logical line (physical lines joined with "\n"), or None when it is its
+    one segment (a single line without indentation): the entry then keeps that string itself."""
+    start = src.line_starts[ll.first_line]
+    if ll.last_line == ll.first_line:
+        off, piece = ll.segments[0]
+        if off == start and len(piece) == ll.end - start:
+            return None
+        return src.text[start : ll.end]
+    return _TERMINATOR_RE.sub("\n", src.text[start : ll.end])
 
 
-def _raw_from_text(ll: LogicalLine, src: _Source) -> str:
-    raw = src.text[src.line_starts[ll.first_line] : ll.end]
-    return _TERMINATOR_RE.sub("\n", raw) if ll.last_line != ll.first_line else raw
-
-
-def build_entry(ll: LogicalLine, pos: _Positions, raw: str | None = None) -> PropEntry:
-    """Java's `Properties.load0` on one logical line, plus spans."""
+def build_entry(ll: LogicalLine, pos: _Positions, raw: str | None) -> PropEntry:
+    """Java's `Properties.load0` on one logical line, plus spans. `raw`: `_raw_text` of the line."""
     src = pos.src
     segments = ll.segments
     buf = segments[0][1] if len(segments) == 1 else "".join(s for _, s in segments)
@@ -394,10 +394,8 @@ def build_entry(ll: LogicalLine, pos: _Positions, raw: str | None = None) -> Pro
             value_span = pos.span(ll.end, ll.end)
 
     continued = ll.last_line != ll.first_line
-    if raw is None:
-        # The line itself when it is the one segment (no indentation): the same string, not a
-        # second copy of it.
-        raw = _raw_from_text(ll, src) if _needs_text(ll, src) else buf
+    if raw is None:  # the line is its one segment: the same string, not a second copy of it
+        raw = buf
     return PropEntry(
         span=span,
         key=key,
@@ -426,11 +424,10 @@ def build_model(
     own strings only: a 30 MB one-line file is not held as text, line and value at once."""
     pos = _Positions(src, path)
     comments: list[Comment] = []
-    raws: dict[int, str] = {}
+    raws: dict[int, str | None] = {}
     for k, item in enumerate(structure.items):
         if isinstance(item, LogicalLine):
-            if _needs_text(item, src):
-                raws[k] = _raw_from_text(item, src)
+            raws[k] = _raw_text(item, src)
         else:
             comments.append(build_comment(item, pos))
 
@@ -459,7 +456,7 @@ def build_model(
     entries: list[PropEntry] = []
     for k, item in enumerate(structure.items):
         if isinstance(item, LogicalLine):
-            entries.append(build_entry(item, pos, raws.get(k)))
+            entries.append(build_entry(item, pos, raws[k]))
 
     return cls(
         path=path,
