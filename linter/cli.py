@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import os
 import sys
@@ -691,14 +692,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         changed = _changed_lines(lint, args.diff_base or base_ref_from_env())
 
-    # The repository root (`git rev-parse`): only the CI formats make paths relative to it, and the
-    # others should not pay for starting git.
-    root = _repo_root() if {"sarif", "github", "gitlab", "junit"} & set(formats) else None
+    # The repository root (`git rev-parse`): found once, when a format first asks for it.
+    find_root = functools.cache(_repo_root)
 
     def options(color: bool) -> ReportOptions:
         return ReportOptions(
             version=__version__, color=color, statistics=args.statistics, quiet=args.quiet,
-            root=root, include_suppressed=args.sarif_include_suppressed, suppression_reasons=reasons,
+            find_root=find_root, include_suppressed=args.sarif_include_suppressed, suppression_reasons=reasons,
             baseline_hidden=hidden, category=args.sarif_category, changed_lines=changed, summary_extra=summary_extra,
         )
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +32,10 @@ class ReportOptions:
     quiet: bool = False
     show_source: bool = True
     # For the CI formats (sarif, github, gitlab, junit): the directory that paths are made relative
-    # to (the CLI passes the git top level, else the current directory); None: the current directory.
+    # to; None: `find_root()` when given (the CLI gives the git top level, found when a format first
+    # asks: the others do not start git), else the current directory. See `_ci.root_of`.
     root: Path | None = None
+    find_root: Callable[[], Path] | None = None
     # sarif: also emit suppressed results, with their justification (--sarif-include-suppressed).
     include_suppressed: bool = False
     # (path, line, code) -> the reason of the inline suppression that silenced that finding.

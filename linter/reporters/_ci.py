@@ -10,6 +10,9 @@ from cfglint.runner import RunResult
 
 
 def root_of(opts) -> Path:
+    """The directory the paths of a CI format are made relative to (see `ReportOptions.root`)."""
+    if opts.root is None and getattr(opts, "find_root", None) is not None:
+        opts.root = opts.find_root()
     return Path(opts.root) if opts.root is not None else Path.cwd()
 
 
