@@ -459,6 +459,18 @@ _AAA_KEY_RE = re.compile(r"^key (?:(?P<t>[0-9]) )?(?P<v>\S+)")
 # The builder
 
 
+# IKE policy settings that take a list of algorithms: keyword -> (policy field, the problem when
+# the list is missing).
+_IKE_LISTS: dict[str, tuple[str, str]] = {
+    "encryption": ("encryption", "encryption without an algorithm"),
+    "encr": ("encryption", "encryption without an algorithm"),
+    "hash": ("hash", "hash without an algorithm"),
+    "integrity": ("integrity", "integrity without an algorithm"),
+    "prf": ("prf", "prf without an algorithm"),
+    "group": ("groups", "group without a Diffie-Hellman group"),
+}
+
+
 class _Builder:
     def __init__(self, lines: list[str], path: str):
         self.lines = lines
@@ -1758,26 +1770,11 @@ class _Builder:
             if not args:
                 raise _Malformed("authentication without a method")
             pol["authentication"] = args[0] if pol["version"] == 1 else " ".join(args)
-        elif k in ("encryption", "encr"):
+        elif k in _IKE_LISTS:
+            field_name, problem = _IKE_LISTS[k]
             if not args:
-                raise _Malformed("encryption without an algorithm")
-            pol["encryption"] = args
-        elif k == "hash":
-            if not args:
-                raise _Malformed("hash without an algorithm")
-            pol["hash"] = args
-        elif k == "integrity":
-            if not args:
-                raise _Malformed("integrity without an algorithm")
-            pol["integrity"] = args
-        elif k == "prf":
-            if not args:
-                raise _Malformed("prf without an algorithm")
-            pol["prf"] = args
-        elif k == "group":
-            if not args:
-                raise _Malformed("group without a Diffie-Hellman group")
-            pol["groups"] = args
+                raise _Malformed(problem)
+            pol[field_name] = args
         elif k == "lifetime":
             vals = args[1:] if args[:1] == ["seconds"] else args
             if not vals:
